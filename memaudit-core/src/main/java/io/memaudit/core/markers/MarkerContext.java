@@ -19,7 +19,7 @@ final class MarkerContext {
     private static final Set<String> IDENTIFIER_CUES = Set.of("mrn", "#", "no", "number", "id", "accession", "room", "bed",
             "ext", "extension", "pager", "phone", "tel", "fax");
     private static final Set<String> DATE_PHRASES = Set.of("compared to", "compared with", "comparison to", "comparison with",
-            "made to", "relative to", "change from", "changed from", "study of", "radiograph of", "exam of");
+            "made to", "relative to", "similar to", "change from", "changed from", "study of", "radiograph of", "exam of");
     private static final Set<String> NAME_PHRASES = Set.of("communicated to", "reported to", "conveyed to", "discussed with",
             "relayed to", "reviewed with");
     private static final Set<String> PLACE_PHRASES = Set.of("transferred to", "transferred from", "admitted to",
@@ -36,7 +36,8 @@ final class MarkerContext {
      * @param text the whole input text
      * @param start start of the marker
      * @param end end of the marker
-     * @param adjacentPrevious the kind of the marker directly before this one (only whitespace between), or {@code null}
+     * @param adjacentPrevious the kind of the marker right before this one when only a space or a joining word ("and",
+     *                         ",", "/") separates them, as in "Dr. ___ ___" or "from ___ and ___"; otherwise {@code null}
      */
     static MarkerKind infer(final String text, final int start, final int end, final MarkerKind adjacentPrevious) {
         final MarkerKind fromContent = fromMarkerContent(text, start, end);
@@ -54,8 +55,8 @@ final class MarkerContext {
         if (PLACE_WORDS.contains(next)) {
             return MarkerKind.PLACE;
         }
-        if (adjacentPrevious == MarkerKind.NAME) {
-            return MarkerKind.NAME;
+        if (adjacentPrevious != null && adjacentPrevious != MarkerKind.UNKNOWN) {
+            return adjacentPrevious;
         }
         final int previousStart = previousWordStart(text, start);
         final String previous = normalizedWord(text, previousStart, start);
@@ -200,6 +201,13 @@ final class MarkerContext {
             end--;
         }
         return word.substring(0, end);
+    }
+
+    /** Whether [from, to) only joins two markers of one kind: spaces around at most one "and", "or", ",", "/", "&" or "-". */
+    static boolean joinsMarkers(final String text, final int from, final int to) {
+        final String gap = text.substring(from, to).strip().toLowerCase(Locale.ROOT);
+        return gap.isEmpty() || gap.equals("and") || gap.equals("or") || gap.equals(",") || gap.equals("/")
+                || gap.equals("&") || gap.equals("-") || gap.equals(", and");
     }
 
     static boolean isHorizontalSpace(final char c) {

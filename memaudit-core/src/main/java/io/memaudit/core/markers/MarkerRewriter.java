@@ -84,7 +84,7 @@ public final class MarkerRewriter {
             final int start = scan.start();
             final int end = scan.end();
             final MarkerKind kind = MarkerContext.infer(text, start, end,
-                    previousEnd >= 0 && onlyHorizontalSpace(text, previousEnd, start) ? previousKind : null);
+                    previousEnd >= 0 && MarkerContext.joinsMarkers(text, previousEnd, start) ? previousKind : null);
             final String replacement;
             if (strategy == MarkerStrategy.REMOVE) {
                 replacement = "";
@@ -202,15 +202,6 @@ public final class MarkerRewriter {
             length--;
         }
         out.setLength(length);
-    }
-
-    private static boolean onlyHorizontalSpace(final String text, final int from, final int to) {
-        for (int i = from; i < to; i++) {
-            if (!MarkerContext.isHorizontalSpace(text.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Options for a {@link MarkerRewriter}; every setter checks its argument and names the bad value. */

@@ -56,6 +56,9 @@ class MarkerContextTest {
             "Dr. ___ ___ was notified.|NAME,NAME",
             "Discussed with ___ at ___ on ___.|NAME,TIME,DATE",
             "<PERSON> signed on <DATE_TIME> at <LOCATION>|NAME,DATE,PLACE",
+            "Similar to ___ and ___.|DATE,DATE",
+            "Radiographs from ___, ___ and ___.|DATE,DATE,DATE",
+            "Seen on ___. ___ reviewed it.|DATE,UNKNOWN",
     })
     void everyMarkerGetsItsOwnKind(final String text, final String expected) {
         assertEquals(List.of(expected.split(",")), kinds(text).stream().map(Enum::name).toList());

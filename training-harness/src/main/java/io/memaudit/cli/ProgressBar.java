@@ -1,0 +1,63 @@
+package io.memaudit.cli;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+
+/** A progress bar with throughput and ETA on stderr, redrawn by a daemon thread so the work loop pays nothing. */
+final class ProgressBar implements AutoCloseable {
+    private static final int WIDTH = 30;
+
+    private final String label;
+    private final long total;
+    private final LongSupplier done;
+    private final PrintStream out;
+    private final long started = System.nanoTime();
+    private final Thread painter;
+    private volatile boolean running = true;
+
+    private ProgressBar(final String label, final long total, final LongSupplier done, final PrintStream out) {
+        this.label = label;
+        this.total = Math.max(1, total);
+        this.done = done;
+        this.out = out;
+        this.painter = Thread.ofPlatform().daemon().name("memaudit-progress").start(this::paintLoop);
+    }
+
+    /** Starts a bar, or returns a no-op when {@code enabled} is false. */
+    static AutoCloseable start(final boolean enabled, final String label, final long total, final LongSupplier done) {
+        return enabled ? new ProgressBar(label, total, done, System.err) : () -> { };
+    }
+
+    private void paintLoop() {
+        while (running) {
+            paint();
+            try {
+                Thread.sleep(200);
+            } catch (final InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void paint() {
+        final long current = Math.min(done.getAsLong(), total);
+        final double fraction = current / (double) total;
+        final double seconds = (System.nanoTime() - started) / 1e9;
+        final double rate = current / Math.max(seconds, 1e-9) / 1e6;
+        final double eta = fraction > 0 ? seconds * (1 - fraction) / fraction : Double.NaN;
+        final int filled = (int) Math.round(fraction * WIDTH);
+        out.print(String.format(Locale.ROOT, "\r%s [%s%s] %5.1f%% %7.1f MB/s ETA %s ", label, "#".repeat(filled),
+                " ".repeat(WIDTH - filled), fraction * 100, rate, Double.isNaN(eta) ? "--" : String.format(Locale.ROOT, "%.0fs", eta)));
+        out.flush();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        painter.interrupt();
+        painter.join();
+        paint();
+        out.println();
+    }
+}

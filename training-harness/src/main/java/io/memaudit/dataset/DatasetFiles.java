@@ -1,0 +1,73 @@
+package io.memaudit.dataset;
+
+import java.io.BufferedOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Reading and writing dataset files safely: output appears complete under its name, or not at all. */
+public final class DatasetFiles {
+
+    private DatasetFiles() {
+    }
+
+    /** Writes {@code target} through {@code body}; on success it is moved into place atomically, on failure it is removed. */
+    public static <T> T writeAtomically(final Path target, final OutputBody<T> body) throws Exception {
+        final Path absolute = target.toAbsolutePath();
+        final Path directory = absolute.getParent();
+        Files.createDirectories(directory);
+        final Path partial = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".partial");
+        final T result;
+        try {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16)) {
+                result = body.write(out);
+            }
+            Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (final Exception | Error e) {
+            Files.deleteIfExists(partial);
+            throw e;
+        }
+        return result;
+    }
+
+    /** Something that writes one output stream. */
+    @FunctionalInterface
+    public interface OutputBody<T> {
+        T write(OutputStream out) throws Exception;
+    }
+
+    /** An input stream that counts the bytes read, for progress reporting from another thread. */
+    public static final class CountingInputStream extends FilterInputStream {
+        private volatile long count;
+
+        public CountingInputStream(final InputStream in) {
+            super(in);
+        }
+
+        public long count() {
+            return count;
+        }
+
+        @Override
+        public int read() throws IOException {
+            final int value = super.read();
+            if (value >= 0) {
+                count++;
+            }
+            return value;
+        }
+
+        @Override
+        public int read(final byte[] buffer, final int offset, final int length) throws IOException {
+            final int read = super.read(buffer, offset, length);
+            if (read > 0) {
+                count += read;
+            }
+            return read;
+        }
+    }
+}

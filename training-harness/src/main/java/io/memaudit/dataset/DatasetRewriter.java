@@ -1,0 +1,17 @@
+package io.memaudit.dataset;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/** Rewrites the text field of every record of a dataset stream, keeping every record and field. */
+public interface DatasetRewriter {
+
+    /**
+     * Reads all of {@code in} and writes the rewritten records to {@code out}.
+     *
+     * @throws MalformedDatasetException when the input is not valid; {@code out} then holds a partial result that the
+     *                                   caller must discard
+     */
+    RewriteStatistics rewrite(InputStream in, OutputStream out) throws IOException, MalformedDatasetException;
+}
