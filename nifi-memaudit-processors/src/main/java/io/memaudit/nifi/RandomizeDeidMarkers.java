@@ -2,7 +2,6 @@ package io.memaudit.nifi;
 
 import io.memaudit.core.markers.MarkerDialect;
 import io.memaudit.core.markers.MarkerRewriter;
-import io.memaudit.core.markers.MarkerSpan;
 import io.memaudit.core.markers.RewriteResult;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -203,7 +202,8 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
     static final PropertyDescriptor MARKER_KINDS_FIELD = new PropertyDescriptor.Builder()
             .name("Marker Kinds Field")
             .description("Optional name of a top-level field that receives the inferred kind of each marker, comma-separated "
-                    + "in text order (name, date, time, age, place, identifier, unknown).")
+                    + "in text order (name, date, time, age, place, identifier, unknown). Setting it turns on kind inference "
+                    + "for every strategy (typed-surrogate always infers kinds), which costs some throughput.")
             .required(false)
             .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
             .build();
@@ -340,8 +340,8 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
                 if (result.markerCount() > 0) {
                     field.updateValue(result.text());
                     markers += result.markerCount();
-                    for (final MarkerSpan span : result.markers()) {
-                        kinds.add(span.kind().displayName());
+                    if (kindsField != null) {
+                        result.markers().forEach(span -> kinds.add(span.kind().displayName()));
                     }
                 }
             }
@@ -377,6 +377,7 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
             }
         }
         return rewriterBuilder(context)
+                .inferKinds(kindsField != null)
                 .seed(seed)
                 .build();
     }

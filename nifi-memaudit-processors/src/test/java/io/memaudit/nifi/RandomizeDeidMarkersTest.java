@@ -168,6 +168,13 @@ class RandomizeDeidMarkersTest {
     }
 
     @Test
+    void kindsCanBeInferredForRandomTagsToo() {
+        runner.setProperty(RandomizeDeidMarkers.MARKER_KINDS_FIELD, "deid_marker_kinds");
+        final String line = runOnce(JSON_LINES).getContent().lines().findFirst().orElseThrow();
+        assertTrue(line.matches(".*Compared to [A-Z0-9]{6}, stable.*\"deid_marker_kinds\":\"date,name\"}"), line);
+    }
+
+    @Test
     void nestedFieldsAreReachedByRecordPath() {
         runner.setProperty(RandomizeDeidMarkers.TEXT_FIELD, "/report/impression");
         runner.setProperty(RandomizeDeidMarkers.REPLACEMENT_STRATEGY, ReplacementStrategy.REMOVE);

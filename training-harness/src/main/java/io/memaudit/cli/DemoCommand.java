@@ -82,10 +82,12 @@ final class DemoCommand implements Callable<Integer> {
             });
             if (original) {
                 printRow(out, "original", statistics.markers(), originalForms(reports, rewriter));
-                out.println("  inferred kinds: " + kinds(statistics.kinds()));
                 original = false;
             }
             printRow(out, strategy.displayName(), statistics.markers(), forms);
+            if (strategy == MarkerStrategy.TYPED_SURROGATE) {
+                out.println("  kinds inferred from context: " + kinds(statistics.kinds()));
+            }
             if (strategy == MarkerStrategy.RANDOM_TAG || strategy == MarkerStrategy.TYPED_SURROGATE) {
                 for (final RewriteResult result : firstWithMarkers.subList(0, Math.min(2, firstWithMarkers.size()))) {
                     examples.add(String.format(Locale.ROOT, "  %-16s %s", strategy.displayName(), result.text()));

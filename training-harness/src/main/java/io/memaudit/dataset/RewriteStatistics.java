@@ -24,7 +24,9 @@ public final class RewriteStatistics {
             recordsWithMarkers++;
             markers += result.markerCount();
             for (final MarkerSpan span : result.markers()) {
-                kinds.merge(span.kind(), 1L, Long::sum);
+                if (span.kind() != null) {
+                    kinds.merge(span.kind(), 1L, Long::sum);
+                }
             }
         }
     }
@@ -47,7 +49,7 @@ public final class RewriteStatistics {
         return markers;
     }
 
-    /** Markers per inferred kind. */
+    /** Markers per inferred kind; empty when the rewriter does not infer kinds. */
     public Map<MarkerKind, Long> kinds() {
         return Map.copyOf(kinds);
     }

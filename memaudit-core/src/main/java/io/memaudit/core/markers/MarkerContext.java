@@ -192,7 +192,7 @@ final class MarkerContext {
         if (word.endsWith("#")) {
             return "#";
         }
-        return stripTrailing(word.replaceFirst("_{3,}$", ""), ".,;:)]}\"'");
+        return stripTrailing(word, "_.,;:)]}\"'");
     }
 
     private static String stripTrailing(final String word, final String characters) {

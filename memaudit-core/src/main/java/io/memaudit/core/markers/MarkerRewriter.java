@@ -35,6 +35,7 @@ public final class MarkerRewriter {
     private final int tagLength;
     private final String fixedReplacement;
     private final Long seed;
+    private final boolean inferKinds;
 
     private MarkerRewriter(final Builder builder) {
         this.finder = MarkerFinder.of(builder.dialects, builder.customPattern);
@@ -43,6 +44,7 @@ public final class MarkerRewriter {
         this.tagLength = builder.tagLength;
         this.fixedReplacement = builder.fixedReplacement;
         this.seed = builder.seed;
+        this.inferKinds = builder.inferKinds || strategy == MarkerStrategy.TYPED_SURROGATE;
     }
 
     public static Builder builder() {
@@ -55,6 +57,11 @@ public final class MarkerRewriter {
 
     public MarkerStrategy strategy() {
         return strategy;
+    }
+
+    /** Whether each {@link MarkerSpan} carries an inferred {@link MarkerKind} (always for typed-surrogate). */
+    public boolean infersKinds() {
+        return inferKinds;
     }
 
     /** Rewrites {@code text} with no record key: its randomness then depends on the seed and the text only. */
@@ -83,8 +90,8 @@ public final class MarkerRewriter {
         do {
             final int start = scan.start();
             final int end = scan.end();
-            final MarkerKind kind = MarkerContext.infer(text, start, end,
-                    previousEnd >= 0 && MarkerContext.joinsMarkers(text, previousEnd, start) ? previousKind : null);
+            final MarkerKind kind = inferKinds ? MarkerContext.infer(text, start, end,
+                    previousEnd >= 0 && MarkerContext.joinsMarkers(text, previousEnd, start) ? previousKind : null) : null;
             final String replacement;
             if (strategy == MarkerStrategy.REMOVE) {
                 replacement = "";
@@ -127,8 +134,7 @@ public final class MarkerRewriter {
         if (seed == null) {
             return new SplittableRandom(SECURE_RANDOM.nextLong());
         }
-        final long keyHash = recordKey == null ? 0L : StableHash.of(seed, recordKey);
-        return new SplittableRandom(StableHash.combine(StableHash.combine(seed, keyHash), StableHash.of(seed, text)));
+        return new SplittableRandom(RecordSeeds.derive(seed, recordKey, text));
     }
 
     /**
@@ -213,6 +219,7 @@ public final class MarkerRewriter {
         private int tagLength = DEFAULT_TAG_LENGTH;
         private String fixedReplacement = DEFAULT_FIXED_REPLACEMENT;
         private Long seed;
+        private boolean inferKinds;
 
         private Builder() {
         }
@@ -272,6 +279,15 @@ public final class MarkerRewriter {
         /** Seed for reproducible output; {@code null} draws every record's randomness from SecureRandom. */
         public Builder seed(final Long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Whether to infer each marker's kind for strategies that do not need it (typed-surrogate always does). Off by
+         * default: inference reads the words around every marker and costs throughput.
+         */
+        public Builder inferKinds(final boolean inferKinds) {
+            this.inferKinds = inferKinds;
             return this;
         }
 

@@ -193,7 +193,7 @@ class MarkerRewriterTest {
     @Test
     void seededOutputIsStableAcrossReleases() {
         // Guards reproducibility promised to users: changing the derivation silently would change published datasets.
-        assertEquals("Comparison: 159FEB. Dr. 2LICEX notified.",
+        assertEquals("Comparison: 6HPOON. Dr. OC2KFQ notified.",
                 MarkerRewriter.builder().seed(1234L).build().rewrite("Comparison: ___. Dr. ___ notified.", "key").text());
     }
 
