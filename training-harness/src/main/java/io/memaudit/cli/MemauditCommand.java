@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "memaudit", mixinStandardHelpOptions = true, versionProvider = MemauditCommand.Version.class,
         description = "Find and reduce training-data memorization caused by de-identification markers in medical "
                 + "text-to-image datasets.",
-        subcommands = {RandomizeCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RandomizeCommand.class, SectionsCommand.class, LintCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class MemauditCommand {
 
     /** Exit code for bad input data (a malformed dataset). */
@@ -28,7 +29,7 @@ public final class MemauditCommand {
             final PrintWriter err = failed.getErr();
             final String command = "memaudit " + failed.getCommandName();
             if (exception instanceof MalformedDatasetException malformed) {
-                err.println(command + ": " + inputOf(failed) + malformed.getMessage());
+                err.println(command + ": " + (malformed.source() == null ? inputOf(failed) : "") + malformed.getMessage());
                 return EXIT_BAD_INPUT;
             }
             if (exception instanceof IllegalArgumentException) {
@@ -42,7 +43,7 @@ public final class MemauditCommand {
     }
 
     private static String inputOf(final CommandLine command) {
-        return command.getCommand() instanceof RandomizeCommand randomize ? randomize.input + ": " : "";
+        return command.getCommand() instanceof InputCommand reader ? reader.input() + ": " : "";
     }
 
     static String version() {

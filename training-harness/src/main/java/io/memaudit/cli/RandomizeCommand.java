@@ -8,15 +8,21 @@ import io.memaudit.dataset.DatasetFiles;
 import io.memaudit.dataset.DatasetFormat;
 import io.memaudit.dataset.RewriteOptions;
 import io.memaudit.dataset.RewriteStatistics;
+import io.memaudit.dataset.MalformedDatasetException;
+import java.io.BufferedOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -25,20 +31,25 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "randomize", mixinStandardHelpOptions = true,
         description = {
-                "Replace the de-identification markers in the text field of a JSON Lines or CSV dataset (told apart by extension).",
-                "Every record and field is kept; the count of markers found is added to each record. The output file appears "
-                        + "only when complete, next to a <out>.memaudit.json provenance file."},
+                "Replace the de-identification markers in the text field of a JSON Lines or CSV dataset, in a plain-text file (one "
+                        + "report), or in every .txt file under a directory (e.g. MIMIC-CXR's files/ tree). Formats are told apart "
+                        + "by extension.",
+                "Every record and field is kept; the count of markers found is added to each record. The output appears "
+                        + "only when complete, next to a <out>.memaudit.json provenance file. In a directory, each file's path "
+                        + "relative to --in is its record key."},
         footer = {"", "Example:", "  memaudit randomize --in captions.csv --out captions-rt.csv --field prompt --seed 7 --key-field image"})
-final class RandomizeCommand implements Callable<Integer> {
+final class RandomizeCommand implements Callable<Integer>, InputCommand {
     private static final long PROGRESS_THRESHOLD_BYTES = 16L << 20;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--in", required = true, paramLabel = "FILE", description = "Input dataset (.jsonl, .ndjson, .json or .csv).")
+    @Option(names = "--in", required = true, paramLabel = "PATH",
+            description = "Input dataset (.jsonl, .ndjson, .json, .csv), report (.txt) or directory of .txt reports.")
     Path input;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output dataset, same format as the input.")
+    @Option(names = "--out", required = true, paramLabel = "PATH",
+            description = "Output file (same format as the input) or, for a directory input, a new directory.")
     Path output;
 
     @Option(names = "--field", paramLabel = "NAME", defaultValue = "prompt",
@@ -61,9 +72,17 @@ final class RandomizeCommand implements Callable<Integer> {
     MarkerOptions markers;
 
     @Override
+    public Path input() {
+        return input;
+    }
+
+    @Override
     public Integer call() throws Exception {
+        if (Files.isDirectory(input)) {
+            return randomizeTree();
+        }
         if (!Files.isRegularFile(input)) {
-            throw new IllegalArgumentException("--in " + input + " is not a readable file");
+            throw new IllegalArgumentException("--in " + input + " is not a readable file or directory");
         }
         if (Files.exists(output) && Files.isSameFile(input, output)) {
             throw new IllegalArgumentException("--out must differ from --in (" + input + "): the input is read while writing");
@@ -72,7 +91,7 @@ final class RandomizeCommand implements Callable<Integer> {
         if (DatasetFormat.of(output) != format) {
             throw new IllegalArgumentException("--out " + output + " must have the same format as --in " + input);
         }
-        final RewriteOptions options = new RewriteOptions(markers.rewriter(), field, keyField, countField, result -> { });
+        final RewriteOptions options = options();
         final long size = Files.size(input);
         final boolean showProgress = progress != null ? progress : size >= PROGRESS_THRESHOLD_BYTES && System.console() != null;
         final long started = System.nanoTime();
@@ -82,6 +101,48 @@ final class RandomizeCommand implements Callable<Integer> {
                  AutoCloseable bar = ProgressBar.start(showProgress, "randomize", size, in::count)) {
                 return format.rewriter(options).rewrite(in, out);
             }
+        });
+        final double seconds = (System.nanoTime() - started) / 1e9;
+        writeProvenance(statistics, size);
+        printSummary(statistics, size, seconds);
+        return 0;
+    }
+
+    private RewriteOptions options() {
+        return new RewriteOptions(markers.rewriter(), field, keyField, countField, result -> { });
+    }
+
+    /** Every .txt file under --in, rewritten into the same relative path under a new --out directory. */
+    private int randomizeTree() throws Exception {
+        final List<Path> reports;
+        try (Stream<Path> paths = Files.walk(input)) {
+            reports = paths.filter(Files::isRegularFile).filter(path -> path.toString().endsWith(".txt")).sorted().toList();
+        }
+        long size = 0;
+        for (final Path report : reports) {
+            size += Files.size(report);
+        }
+        final RewriteOptions options = options();
+        final boolean showProgress = progress != null ? progress : size >= PROGRESS_THRESHOLD_BYTES && System.console() != null;
+        final AtomicLong done = new AtomicLong();
+        final long started = System.nanoTime();
+        final RewriteStatistics statistics = DatasetFiles.writeDirectoryAtomically(output, staging -> {
+            final RewriteStatistics total = new RewriteStatistics();
+            try (AutoCloseable bar = ProgressBar.start(showProgress, "randomize", reports.size(), done::get)) {
+                for (final Path report : reports) {
+                    final String relative = input.relativize(report).toString().replace('\\', '/');
+                    final Path target = staging.resolve(relative);
+                    Files.createDirectories(target.getParent());
+                    try (InputStream in = Files.newInputStream(report);
+                         OutputStream out = new BufferedOutputStream(Files.newOutputStream(target))) {
+                        total.addAll(DatasetFormat.TEXT.rewriter(options, relative).rewrite(in, out));
+                    } catch (final MalformedDatasetException e) {
+                        throw e.in(report.toString());
+                    }
+                    done.incrementAndGet();
+                }
+            }
+            return total;
         });
         final double seconds = (System.nanoTime() - started) / 1e9;
         writeProvenance(statistics, size);

@@ -21,7 +21,7 @@ import org.apache.commons.csv.CSVRecord;
 
 /** CSV with a header row (RFC 4180 quoting). Every column is kept in order; the count column is added (or refilled). */
 final class CsvRewriter implements DatasetRewriter {
-    private static final CSVFormat INPUT = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
+    static final CSVFormat INPUT = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
     private static final CSVFormat OUTPUT = CSVFormat.RFC4180.builder().setRecordSeparator('\n').get();
 
     private final RewriteOptions options;

@@ -34,6 +34,56 @@ public final class DatasetFiles {
         return result;
     }
 
+    /**
+     * Fills a new directory {@code target} through {@code body}, which writes into a hidden staging directory next to it;
+     * on success the staging directory is moved into place, on failure it is deleted. {@code target} must not exist or be
+     * an empty directory, so a finished run is never mixed with an old one.
+     */
+    public static <T> T writeDirectoryAtomically(final Path target, final DirectoryBody<T> body) throws Exception {
+        final Path absolute = target.toAbsolutePath();
+        if (Files.exists(absolute) && !isEmptyDirectory(absolute)) {
+            throw new IllegalArgumentException(target + " exists and is not an empty directory: choose a new output directory");
+        }
+        Files.createDirectories(absolute.getParent());
+        final Path staging = Files.createTempDirectory(absolute.getParent(), "." + absolute.getFileName() + ".partial-");
+        final T result;
+        try {
+            result = body.write(staging);
+            Files.deleteIfExists(absolute);
+            Files.move(staging, absolute, StandardCopyOption.ATOMIC_MOVE);
+        } catch (final Exception | Error e) {
+            deleteRecursively(staging);
+            throw e;
+        }
+        return result;
+    }
+
+    private static boolean isEmptyDirectory(final Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            return false;
+        }
+        try (var entries = Files.list(directory)) {
+            return entries.findAny().isEmpty();
+        }
+    }
+
+    private static void deleteRecursively(final Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    /** Something that fills one directory. */
+    @FunctionalInterface
+    public interface DirectoryBody<T> {
+        T write(Path directory) throws Exception;
+    }
+
     /** Something that writes one output stream. */
     @FunctionalInterface
     public interface OutputBody<T> {

@@ -17,7 +17,7 @@ import java.io.OutputStream;
  * rewritten and the count field is written last. Lines are parsed one at a time so that an error names its line.
  */
 final class JsonLinesRewriter implements DatasetRewriter {
-    private static final JsonFactory JSON = JsonFactory.builder()
+    static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
             .build();
 

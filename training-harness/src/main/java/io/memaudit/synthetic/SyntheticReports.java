@@ -56,16 +56,36 @@ public final class SyntheticReports {
     private SyntheticReports() {
     }
 
-    /** One synthetic study: ids in MIMIC-CXR's style, the whole report text, and its impression. */
-    public record Report(String subjectId, String studyId, String text, String impression) {
+    /**
+     * One synthetic study: ids in MIMIC-CXR's style, the whole report text, its impression, and the section a prompt
+     * extractor should take (ground truth for tests: {@code impression}, {@code findings} or {@code last-paragraph}).
+     */
+    public record Report(String subjectId, String studyId, String text, String impression, String expectedSection,
+                         String expectedPrompt) {
+    }
+
+    /** How a report is laid out: MIMIC-CXR's usual headers, or one of the variants seen across reports. */
+    public enum Style {
+        STANDARD, PLURAL_HEADERS, TITLE_CASE_HEADERS, CONCLUSION, COMBINED_FINDINGS_IMPRESSION, FINDINGS_ONLY, NO_HEADERS
     }
 
     /**
+     * Reports in MIMIC-CXR's standard layout.
+     *
      * @param count number of reports
      * @param markerShare share of impressions that carry {@code ___} markers (about 0.19 in the seed paper's MIMIC subset)
      * @param seed generator seed
      */
     public static List<Report> generate(final int count, final double markerShare, final long seed) {
+        return generate(count, markerShare, seed, false);
+    }
+
+    /** Reports whose layout varies as real reports' do (header spellings, missing impression, no headers at all). */
+    public static List<Report> generateVaried(final int count, final double markerShare, final long seed) {
+        return generate(count, markerShare, seed, true);
+    }
+
+    private static List<Report> generate(final int count, final double markerShare, final long seed, final boolean varied) {
         if (count < 0) {
             throw new IllegalArgumentException("Report count " + count + " must not be negative");
         }
@@ -82,15 +102,51 @@ public final class SyntheticReports {
                     : pick(NORMAL_FINDINGS, random);
             final String impression = random.nextDouble() < markerShare ? pick(MARKER_IMPRESSIONS, random)
                     : pick(COMMON_IMPRESSIONS, random);
-            final String text = "                                 FINAL REPORT\n"
-                    + " EXAMINATION:  " + pick(EXAMINATIONS, random) + "\n \n"
-                    + " INDICATION:  " + pick(INDICATIONS, random) + "\n \n"
-                    + " COMPARISON:  " + pick(COMPARISONS, random) + "\n \n"
-                    + " FINDINGS: \n \n " + wrap(findings) + "\n \n"
-                    + " IMPRESSION: \n \n " + wrap(impression) + "\n";
-            reports.add(new Report(subject, study, text, impression));
+            final String examination = pick(EXAMINATIONS, random);
+            final String indication = pick(INDICATIONS, random);
+            final String comparison = pick(COMPARISONS, random);
+            final Style style = varied ? Style.values()[random.nextInt(Style.values().length)] : Style.STANDARD;
+            final String text = render(style, examination, indication, comparison, findings, impression);
+            final String expectedSection = switch (style) {
+                case FINDINGS_ONLY -> "findings";
+                case NO_HEADERS -> "last-paragraph";
+                default -> "impression";
+            };
+            final String expectedPrompt = style == Style.FINDINGS_ONLY ? findings : impression;
+            reports.add(new Report(subject, study, text, impression, expectedSection, expectedPrompt));
         }
         return reports;
+    }
+
+    private static String render(final Style style, final String examination, final String indication,
+                                 final String comparison, final String findings, final String impression) {
+        final boolean plural = style == Style.PLURAL_HEADERS;
+        final boolean titleCase = style == Style.TITLE_CASE_HEADERS;
+        final StringBuilder text = new StringBuilder("                                 FINAL REPORT\n");
+        if (style == Style.NO_HEADERS) {
+            return text.append(" ").append(wrap(examination + ". " + indication)).append("\n \n ")
+                    .append(wrap(findings)).append("\n \n ").append(wrap(impression)).append("\n").toString();
+        }
+        text.append(header("EXAMINATION", titleCase)).append("  ").append(examination).append("\n \n");
+        text.append(header(plural ? "INDICATIONS" : "INDICATION", titleCase)).append("  ").append(indication).append("\n \n");
+        text.append(header(plural ? "COMPARISONS" : "COMPARISON", titleCase)).append("  ").append(comparison).append("\n \n");
+        switch (style) {
+            case COMBINED_FINDINGS_IMPRESSION -> text.append(header("FINDINGS/IMPRESSION", false)).append(" \n \n ")
+                    .append(wrap(impression)).append("\n");
+            case FINDINGS_ONLY -> text.append(header("FINDINGS", false)).append(" \n \n ").append(wrap(findings)).append("\n");
+            default -> {
+                text.append(header(plural ? "FINDING" : "FINDINGS", titleCase)).append(" \n \n ").append(wrap(findings))
+                        .append("\n \n");
+                final String impressionHeader = style == Style.CONCLUSION ? "CONCLUSION" : plural ? "IMPRESSIONS" : "IMPRESSION";
+                text.append(header(impressionHeader, titleCase)).append(" \n \n ").append(wrap(impression)).append("\n");
+            }
+        }
+        return text.toString();
+    }
+
+    private static String header(final String name, final boolean titleCase) {
+        final String written = titleCase ? name.charAt(0) + name.substring(1).toLowerCase(Locale.ROOT) : name;
+        return " " + written + ":";
     }
 
     private static String pick(final List<String> values, final SplittableRandom random) {

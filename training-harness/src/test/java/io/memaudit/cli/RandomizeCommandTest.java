@@ -171,8 +171,8 @@ class RandomizeCommandTest {
 
     @Test
     void badOptionsExitWithUsageErrors() throws IOException {
-        final Path in = file("in.txt", "x");
-        assertEquals(2, memaudit("randomize", "--in", in.toString(), "--out", directory.resolve("o.txt").toString()));
+        final Path in = file("in.xml", "x");
+        assertEquals(2, memaudit("randomize", "--in", in.toString(), "--out", directory.resolve("o.xml").toString()));
         assertTrue(err.toString().contains("Cannot tell the format"), err.toString());
         assertEquals(2, memaudit("randomize", "--in", in.toString(), "--out", "x", "--strategy", "shuffle"));
         assertTrue(err.toString().contains("random-tag, typed-surrogate, remove, fixed"), err.toString());

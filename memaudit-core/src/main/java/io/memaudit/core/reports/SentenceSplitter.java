@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Properties;
 import opennlp.tools.sentdetect.SentenceDetectorME;
 import opennlp.tools.sentdetect.SentenceModel;
 
@@ -13,6 +12,9 @@ import opennlp.tools.sentdetect.SentenceModel;
  * from the class path (no network). Thread-safe: the model is shared, each call gets its own detector.
  */
 public final class SentenceSplitter {
+    /** The model file inside opennlp-models-sentdetect-en 1.3.0 (named, not found via its model.properties, which every
+     * OpenNLP model jar puts at the same path). */
+    private static final String MODEL_RESOURCE = "opennlp-en-ud-ewt-sentence-1.3-2.5.4.bin";
     private static final SentenceModel MODEL = loadModel();
 
     private SentenceSplitter() {
@@ -25,22 +27,14 @@ public final class SentenceSplitter {
     }
 
     private static SentenceModel loadModel() {
-        final ClassLoader loader = SentenceSplitter.class.getClassLoader();
-        try (InputStream description = loader.getResourceAsStream("model.properties")) {
-            if (description == null) {
-                throw new IllegalStateException("model.properties of opennlp-models-sentdetect-en is not on the class path");
+        try (InputStream model = SentenceSplitter.class.getClassLoader().getResourceAsStream(MODEL_RESOURCE)) {
+            if (model == null) {
+                throw new IllegalStateException("OpenNLP sentence model " + MODEL_RESOURCE + " is not on the class path: "
+                        + "memaudit needs org.apache.opennlp:opennlp-models-sentdetect-en:1.3.0");
             }
-            final Properties properties = new Properties();
-            properties.load(description);
-            final String name = properties.getProperty("model.name");
-            try (InputStream model = loader.getResourceAsStream(name)) {
-                if (model == null) {
-                    throw new IllegalStateException("OpenNLP sentence model " + name + " is not on the class path");
-                }
-                return new SentenceModel(model);
-            }
+            return new SentenceModel(model);
         } catch (final IOException e) {
-            throw new UncheckedIOException("Cannot load the OpenNLP sentence model", e);
+            throw new UncheckedIOException("Cannot load the OpenNLP sentence model " + MODEL_RESOURCE, e);
         }
     }
 }
