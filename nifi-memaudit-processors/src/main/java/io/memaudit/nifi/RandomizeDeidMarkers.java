@@ -4,10 +4,13 @@ import io.memaudit.core.markers.MarkerDialect;
 import io.memaudit.core.markers.MarkerRewriter;
 import io.memaudit.core.markers.RewriteResult;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,7 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.SideEffectFree;
@@ -35,6 +37,7 @@ import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
 import org.apache.nifi.processor.AbstractProcessor;
+import org.apache.nifi.processor.DataUnit;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
@@ -63,7 +66,8 @@ import org.apache.nifi.serialization.record.RecordSchema;
         model trained on the data cannot latch onto one uniform marker token. Strategies: an independent random tag per marker, \
         a realistic typed surrogate (name, date, time, age, place, identifier) inferred from context, removal, or a fixed \
         string (control arm). Everything outside the markers is preserved exactly. With a seed, each record is rewritten the \
-        same way regardless of thread count, batch split or record order. Writes the number of markers found into each record.""")
+        same way regardless of thread count, batch split or record order. Writes the number of markers found into each record. \
+        In text mode the whole content is one report (one file per report, as MIMIC-CXR ships them).""")
 @WritesAttributes({
         @WritesAttribute(attribute = RandomizeDeidMarkers.RECORD_COUNT, description = "Number of records written"),
         @WritesAttribute(attribute = RandomizeDeidMarkers.MARKER_TOTAL, description = "Total number of markers replaced in the FlowFile"),
@@ -83,6 +87,14 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 """
 )
 @UseCase(
+        description = "Randomize the markers of one free-text report per FlowFile, e.g. the MIMIC-CXR reports tree.",
+        keywords = {"report", "plain text", "mimic-cxr", "files"},
+        configuration = """
+                Set "Input Mode" to text. Keep "Text Key" = ${filename} so that identical reports in different files get \
+                different replacements, and set "Random Seed" for a reproducible run.
+                """
+)
+@UseCase(
         description = "Replace markers with realistic surrogates (hiding in plain sight) and keep the inferred kinds for auditing.",
         keywords = {"surrogate", "hiding in plain sight", "phi", "typed"},
         configuration = """
@@ -98,11 +110,21 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
     static final String RECORDS_WITH_MARKERS = "deid.records.with.markers";
     static final String ERROR = "deid.error";
 
+    static final PropertyDescriptor INPUT_MODE = new PropertyDescriptor.Builder()
+            .name("Input Mode")
+            .description("records: rewrite a text field of every record. text: rewrite the whole content as one UTF-8 text "
+                    + "(one report per FlowFile, as MIMIC-CXR ships them); bytes outside the markers stay exactly as they were.")
+            .required(true)
+            .allowableValues(InputMode.class)
+            .defaultValue(InputMode.RECORDS)
+            .build();
+
     static final PropertyDescriptor RECORD_READER = new PropertyDescriptor.Builder()
             .name("Record Reader")
             .description("Reads the incoming records (e.g. JsonTreeReader for JSON Lines, CSVReader).")
             .identifiesControllerService(RecordReaderFactory.class)
             .required(true)
+            .dependsOn(INPUT_MODE, InputMode.RECORDS)
             .build();
 
     static final PropertyDescriptor RECORD_WRITER = new PropertyDescriptor.Builder()
@@ -110,6 +132,7 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
             .description("Writes the rewritten records.")
             .identifiesControllerService(RecordSetWriterFactory.class)
             .required(true)
+            .dependsOn(INPUT_MODE, InputMode.RECORDS)
             .build();
 
     static final PropertyDescriptor TEXT_FIELD = new PropertyDescriptor.Builder()
@@ -119,6 +142,7 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
             .required(true)
             .defaultValue("/prompt")
             .addValidator(new RecordPathValidator())
+            .dependsOn(INPUT_MODE, InputMode.RECORDS)
             .build();
 
     static final PropertyDescriptor RECORD_KEY_FIELD = new PropertyDescriptor.Builder()
@@ -128,22 +152,27 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
                     + "are rewritten identically (which keeps the output independent of record order).")
             .required(false)
             .addValidator(new RecordPathValidator())
+            .dependsOn(INPUT_MODE, InputMode.RECORDS)
             .build();
 
-    static final PropertyDescriptor MARKER_DIALECTS = new PropertyDescriptor.Builder()
-            .name("Marker Dialects")
-            .description("Comma-separated marker conventions to recognise: " + MarkerDialect.names() + ". "
-                    + "'custom' is implied when a Custom Marker Pattern is set.")
-            .required(true)
-            .defaultValue(MarkerDialect.MIMIC_CXR.displayName())
-            .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
-            .build();
-
-    static final PropertyDescriptor CUSTOM_MARKER_PATTERN = new PropertyDescriptor.Builder()
-            .name("Custom Marker Pattern")
-            .description("A Java regular expression whose every non-empty match is a marker, in addition to the dialects.")
+    static final PropertyDescriptor TEXT_KEY = new PropertyDescriptor.Builder()
+            .name("Text Key")
+            .description("Identifier of the text mixed into its seed, so that identical reports in different files get "
+                    + "different replacements. Empty: the seed depends on the text alone.")
             .required(false)
-            .addValidator(StandardValidators.REGULAR_EXPRESSION_VALIDATOR)
+            .defaultValue("${filename}")
+            .expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
+            .addValidator(StandardValidators.NON_EMPTY_EL_VALIDATOR)
+            .dependsOn(INPUT_MODE, InputMode.TEXT)
+            .build();
+
+    static final PropertyDescriptor MAXIMUM_TEXT_SIZE = new PropertyDescriptor.Builder()
+            .name("Maximum Text Size")
+            .description("Largest content accepted in text mode (it is held in memory); larger content goes to failure.")
+            .required(true)
+            .defaultValue("64 MB")
+            .addValidator(StandardValidators.DATA_SIZE_VALIDATOR)
+            .dependsOn(INPUT_MODE, InputMode.TEXT)
             .build();
 
     static final PropertyDescriptor REPLACEMENT_STRATEGY = new PropertyDescriptor.Builder()
@@ -197,6 +226,7 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
             .required(true)
             .defaultValue("deid_marker_count")
             .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .dependsOn(INPUT_MODE, InputMode.RECORDS)
             .build();
 
     static final PropertyDescriptor MARKER_KINDS_FIELD = new PropertyDescriptor.Builder()
@@ -206,6 +236,7 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
                     + "for every strategy (typed-surrogate always infers kinds), which costs some throughput.")
             .required(false)
             .addValidator(StandardValidators.NON_BLANK_VALIDATOR)
+            .dependsOn(INPUT_MODE, InputMode.RECORDS)
             .build();
 
     static final Relationship REL_SUCCESS = new Relationship.Builder()
@@ -218,8 +249,9 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
             .description("FlowFiles that could not be read or written, with their original content and a " + ERROR + " attribute")
             .build();
 
-    private static final List<PropertyDescriptor> PROPERTIES = List.of(RECORD_READER, RECORD_WRITER, TEXT_FIELD,
-            RECORD_KEY_FIELD, MARKER_DIALECTS, CUSTOM_MARKER_PATTERN, REPLACEMENT_STRATEGY, TAG_ALPHABET, TAG_LENGTH,
+    private static final List<PropertyDescriptor> PROPERTIES = List.of(INPUT_MODE, RECORD_READER, RECORD_WRITER, TEXT_FIELD,
+            RECORD_KEY_FIELD, TEXT_KEY, MAXIMUM_TEXT_SIZE, MarkerProperties.MARKER_DIALECTS, MarkerProperties.CUSTOM_MARKER_PATTERN,
+            REPLACEMENT_STRATEGY, TAG_ALPHABET, TAG_LENGTH,
             FIXED_REPLACEMENT, RANDOM_SEED, MARKER_COUNT_FIELD, MARKER_KINDS_FIELD);
 
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_FAILURE);
@@ -252,6 +284,13 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
 
     @OnScheduled
     public void onScheduled(final ProcessContext context) {
+        if (context.getProperty(INPUT_MODE).asAllowableValue(InputMode.class) == InputMode.TEXT) {
+            textPath = null;
+            keyPath = null;
+            countField = null;
+            kindsField = null;
+            return;
+        }
         textPath = RecordPath.compile(context.getProperty(TEXT_FIELD).getValue());
         final String key = context.getProperty(RECORD_KEY_FIELD).getValue();
         keyPath = key == null ? null : RecordPath.compile(key);
@@ -281,6 +320,10 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
             fail(session, flowFile, e.getMessage());
             return;
         }
+        if (textPath == null) {
+            rewriteText(context, session, flowFile, rewriter);
+            return;
+        }
         final RecordReaderFactory readerFactory = context.getProperty(RECORD_READER).asControllerService(RecordReaderFactory.class);
         final RecordSetWriterFactory writerFactory = context.getProperty(RECORD_WRITER).asControllerService(RecordSetWriterFactory.class);
         final Map<String, String> originalAttributes = flowFile.getAttributes();
@@ -303,6 +346,38 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
         session.getProvenanceReporter().modifyContent(flowFile,
                 "Replaced " + counts.markers + " de-identification markers in " + counts.records + " records");
         session.transfer(flowFile, REL_SUCCESS);
+    }
+
+    /** Text mode: the content is one UTF-8 text; it is rewritten only when it holds a marker. */
+    private void rewriteText(final ProcessContext context, final ProcessSession session, final FlowFile flowFile,
+                             final MarkerRewriter rewriter) {
+        final long maximum = context.getProperty(MAXIMUM_TEXT_SIZE).asDataSize(DataUnit.B).longValue();
+        if (flowFile.getSize() > maximum) {
+            fail(session, flowFile, "Content is " + flowFile.getSize() + " bytes, above Maximum Text Size (" + maximum
+                    + " bytes): raise the limit or split the content");
+            return;
+        }
+        final String key = context.getProperty(TEXT_KEY).evaluateAttributeExpressions(flowFile).getValue();
+        final byte[] bytes = new byte[(int) flowFile.getSize()];
+        session.read(flowFile, in -> in.readNBytes(bytes, 0, bytes.length));
+        final String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (final CharacterCodingException e) {
+            fail(session, flowFile, "Content is not valid UTF-8 text; text mode expects one UTF-8 report per FlowFile");
+            return;
+        }
+        final RewriteResult result = rewriter.rewrite(text, key == null || key.isEmpty() ? null : key);
+        FlowFile output = flowFile;
+        if (result.markerCount() > 0) {
+            final byte[] rewritten = result.text().getBytes(StandardCharsets.UTF_8);
+            output = session.write(output, out -> out.write(rewritten));
+            session.getProvenanceReporter().modifyContent(output, "Replaced " + result.markerCount() + " de-identification markers");
+        }
+        output = session.putAllAttributes(output, Map.of(RECORD_COUNT, "1", MARKER_TOTAL, String.valueOf(result.markerCount()),
+                RECORDS_WITH_MARKERS, result.markerCount() > 0 ? "1" : "0"));
+        session.transfer(output, REL_SUCCESS);
     }
 
     private void rewriteRecords(final RecordReaderFactory readerFactory, final RecordSetWriterFactory writerFactory,
@@ -383,18 +458,8 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
     }
 
     private static MarkerRewriter.Builder rewriterBuilder(final PropertyContext context) {
-        final Set<MarkerDialect> dialects = EnumSet.noneOf(MarkerDialect.class);
-        for (final String name : context.getProperty(MARKER_DIALECTS).getValue().split(",")) {
-            if (!name.isBlank()) {
-                dialects.add(MarkerDialect.fromName(name));
-            }
-        }
-        final String customPattern = context.getProperty(CUSTOM_MARKER_PATTERN).getValue();
         final ReplacementStrategy strategy = context.getProperty(REPLACEMENT_STRATEGY).asAllowableValue(ReplacementStrategy.class);
-        final MarkerRewriter.Builder builder = MarkerRewriter.builder()
-                .dialects(dialects)
-                .customPattern(customPattern == null ? null : Pattern.compile(customPattern))
-                .strategy(strategy.strategy());
+        final MarkerRewriter.Builder builder = MarkerProperties.rewriterBuilder(context).strategy(strategy.strategy());
         switch (strategy) {
             case RANDOM_TAG, TYPED_SURROGATE -> builder.tagAlphabet(context.getProperty(TAG_ALPHABET).getValue())
                     .tagLength(context.getProperty(TAG_LENGTH).asInteger());

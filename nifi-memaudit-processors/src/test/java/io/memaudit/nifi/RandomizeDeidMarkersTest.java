@@ -252,13 +252,13 @@ class RandomizeDeidMarkersTest {
 
     @Test
     void invalidMarkerOptionsMakeTheProcessorInvalid() {
-        runner.setProperty(RandomizeDeidMarkers.MARKER_DIALECTS, "mimic-cxr,custom");
+        runner.setProperty(MarkerProperties.MARKER_DIALECTS, "mimic-cxr,custom");
         runner.assertNotValid();
-        runner.setProperty(RandomizeDeidMarkers.CUSTOM_MARKER_PATTERN, "<<[a-z]+>>");
+        runner.setProperty(MarkerProperties.CUSTOM_MARKER_PATTERN, "<<[a-z]+>>");
         runner.assertValid();
-        runner.setProperty(RandomizeDeidMarkers.MARKER_DIALECTS, "mimic-cxr,nonsense");
+        runner.setProperty(MarkerProperties.MARKER_DIALECTS, "mimic-cxr,nonsense");
         runner.assertNotValid();
-        runner.setProperty(RandomizeDeidMarkers.MARKER_DIALECTS, "mimic-cxr");
+        runner.setProperty(MarkerProperties.MARKER_DIALECTS, "mimic-cxr");
         runner.setProperty(RandomizeDeidMarkers.TAG_ALPHABET, "A_B");
         runner.assertNotValid();
     }

@@ -1,8 +1,5 @@
 package io.memaudit.cli;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.memaudit.core.lint.LintReport;
 import io.memaudit.core.lint.PromptLint;
 import io.memaudit.core.lint.PromptRisk;
@@ -10,14 +7,14 @@ import io.memaudit.dataset.DatasetFiles;
 import io.memaudit.dataset.DatasetFormat;
 import io.memaudit.dataset.DatasetReader;
 import io.memaudit.dataset.TableWriter;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -79,8 +76,14 @@ final class LintCommand implements Callable<Integer>, InputCommand {
         }
         final LintReport report = lint.finish();
         if (summary != null) {
+            final Map<String, String> provenance = new LinkedHashMap<>();
+            provenance.put("tool", "memaudit lint " + MemauditCommand.version());
+            provenance.put("created", Instant.now().toString());
+            provenance.put("input", input.getFileName().toString());
+            provenance.put("text_field", field);
+            provenance.put("markers", markers.describe());
             DatasetFiles.writeAtomically(summary, out -> {
-                writeJson(report, out);
+                out.write(report.toJson(provenance).getBytes(StandardCharsets.UTF_8));
                 return null;
             });
         }
@@ -100,54 +103,5 @@ final class LintCommand implements Callable<Integer>, InputCommand {
         spec.commandLine().getOut().print(report.toTable());
         spec.commandLine().getOut().flush();
         return 0;
-    }
-
-    private void writeJson(final LintReport report, final OutputStream out) throws IOException {
-        try (JsonGenerator json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8).useDefaultPrettyPrinter()) {
-            json.writeStartObject();
-            json.writeStringField("tool", "memaudit lint " + MemauditCommand.version());
-            json.writeStringField("created", Instant.now().toString());
-            json.writeStringField("input", input.getFileName().toString());
-            json.writeStringField("text_field", field);
-            json.writeStringField("markers", markers.describe());
-            json.writeNumberField("records", report.records());
-            json.writeNumberField("prompts", report.prompts());
-            json.writeNumberField("distinct_prompts", report.distinctPrompts());
-            json.writeNumberField("unique_prompts", report.uniquePrompts());
-            json.writeNumberField("prompts_with_markers", report.promptsWithMarkers());
-            json.writeNumberField("unique_prompts_with_markers", report.uniquePromptsWithMarkers());
-            json.writeNumberField("unique_with_markers_share", report.uniqueWithMarkersShare());
-            json.writeArrayFieldStart("marker_forms");
-            for (final LintReport.MarkerForm form : report.markerForms()) {
-                json.writeStartObject();
-                json.writeStringField("form", form.form());
-                json.writeNumberField("occurrences", form.occurrences());
-                json.writeNumberField("distinct_prompts", form.distinctPrompts());
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-            json.writeObjectFieldStart("exact_duplicates");
-            json.writeNumberField("groups", report.duplicateGroups());
-            json.writeNumberField("prompts", report.duplicateRecords());
-            json.writeNumberField("largest_group", report.largestDuplicateGroup());
-            json.writeEndObject();
-            json.writeObjectFieldStart("near_duplicates");
-            json.writeNumberField("groups", report.nearDuplicateGroups());
-            json.writeNumberField("prompts", report.nearDuplicateRecords());
-            json.writeEndObject();
-            json.writeObjectFieldStart("length_words");
-            json.writeNumberField("mean", report.lengths().mean());
-            json.writeNumberField("median", report.lengths().median());
-            json.writeNumberField("p95", report.lengths().p95());
-            json.writeNumberField("max", report.lengths().max());
-            json.writeNumberField("long_threshold", report.lengths().longThreshold());
-            json.writeEndObject();
-            json.writeObjectFieldStart("risk");
-            for (final Map.Entry<PromptRisk.Level, Long> level : report.riskCounts().entrySet()) {
-                json.writeNumberField(level.getKey().displayName(), level.getValue());
-            }
-            json.writeEndObject();
-            json.writeEndObject();
-        }
     }
 }

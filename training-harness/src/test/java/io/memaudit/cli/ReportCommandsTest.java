@@ -104,8 +104,8 @@ class ReportCommandsTest {
         final long withMarkers = reports.stream().filter(report -> report.expectedPrompt().contains("___")).count();
         assertTrue(out.toString().contains("records 200 | with text 200"), out.toString());
         final String json = Files.readString(summary);
-        assertTrue(json.contains("\"form\" : \"___\""), json);
-        assertTrue(json.contains("\"records\" : 200"), json);
+        assertTrue(json.contains("{\"form\": \"___\", \"occurrences\": "), json);
+        assertTrue(json.contains("\"records\": 200,"), json);
         final List<String> rows = Files.readAllLines(flags);
         assertEquals(201, rows.size());
         assertEquals("line,key,risk,reasons", rows.get(0));

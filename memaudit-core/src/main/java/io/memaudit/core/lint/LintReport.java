@@ -86,6 +86,58 @@ public record LintReport(long records, long prompts, long distinctPrompts, long 
         return out.toString();
     }
 
+    /**
+     * The facts as a JSON object (no prompt text), preceded by {@code provenance} entries such as the tool and the input;
+     * the one format shared by the command line and NiFi.
+     */
+    public String toJson(final Map<String, String> provenance) {
+        final StringBuilder json = new StringBuilder("{\n");
+        provenance.forEach((key, value) -> json.append("  ").append(quote(key)).append(": ").append(quote(value)).append(",\n"));
+        json.append(String.format(Locale.ROOT, """
+                  "records": %d,
+                  "prompts": %d,
+                  "distinct_prompts": %d,
+                  "unique_prompts": %d,
+                  "prompts_with_markers": %d,
+                  "unique_prompts_with_markers": %d,
+                  "unique_with_markers_share": %s,
+                  "exact_duplicates": {"groups": %d, "prompts": %d, "largest_group": %d},
+                  "near_duplicates": {"groups": %d, "prompts": %d},
+                  "length_words": {"mean": %s, "median": %d, "p95": %d, "max": %d, "long_threshold": %d},
+                """, records, prompts, distinctPrompts, uniquePrompts, promptsWithMarkers, uniquePromptsWithMarkers,
+                uniqueWithMarkersShare(), duplicateGroups, duplicateRecords, largestDuplicateGroup, nearDuplicateGroups,
+                nearDuplicateRecords, lengths.mean(), lengths.median(), lengths.p95(), lengths.max(), lengths.longThreshold()));
+        final Map<PromptRisk.Level, Long> counts = riskCounts();
+        json.append(String.format(Locale.ROOT, "  \"risk\": {\"high\": %d, \"medium\": %d, \"low\": %d},%n",
+                counts.get(PromptRisk.Level.HIGH), counts.get(PromptRisk.Level.MEDIUM), counts.get(PromptRisk.Level.LOW)));
+        json.append("  \"marker_forms\": [");
+        for (int i = 0; i < markerForms.size(); i++) {
+            final MarkerForm form = markerForms.get(i);
+            json.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT,
+                    "    {\"form\": %s, \"occurrences\": %d, \"distinct_prompts\": %d}", quote(form.form()),
+                    form.occurrences(), form.distinctPrompts()));
+        }
+        return json.append(markerForms.isEmpty() ? "]\n}\n" : "\n  ]\n}\n").toString();
+    }
+
+    private static String quote(final String value) {
+        if (value == null) {
+            return "null";
+        }
+        final StringBuilder quoted = new StringBuilder("\"");
+        for (int i = 0; i < value.length(); i++) {
+            final char c = value.charAt(i);
+            if (c == '"' || c == '\\') {
+                quoted.append('\\').append(c);
+            } else if (c < 0x20) {
+                quoted.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                quoted.append(c);
+            }
+        }
+        return quoted.append('"').toString();
+    }
+
     private static double percent(final long part, final long whole) {
         return whole == 0 ? 0 : 100.0 * part / whole;
     }
