@@ -1,5 +1,7 @@
 package io.memaudit.cli;
 
+import io.memaudit.core.mimic.MimicCxrLayout;
+import io.memaudit.core.mimic.MimicCxrMetadata;
 import io.memaudit.core.reports.ExtractedPrompt;
 import io.memaudit.core.reports.PromptExtractor;
 import io.memaudit.core.reports.UnusableReportException;
@@ -8,27 +10,20 @@ import io.memaudit.dataset.DatasetFormat;
 import io.memaudit.dataset.MalformedDatasetException;
 import io.memaudit.dataset.TableWriter;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.io.Reader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -43,7 +38,6 @@ import picocli.CommandLine.Spec;
         footer = {"", "Example:", "  memaudit sections --in mimic-cxr-reports/files --out prompts.jsonl "
                 + "--metadata mimic-cxr-2.0.0-metadata.csv"})
 final class SectionsCommand implements Callable<Integer>, InputCommand {
-    private static final Pattern MIMIC_PATH = Pattern.compile("p(\\d+)[/\\\\]s(\\d+)\\.txt$");
     private static final int LISTED_REJECTS = 10;
 
     @Spec
@@ -77,7 +71,7 @@ final class SectionsCommand implements Callable<Integer>, InputCommand {
         }
         final PromptExtractor extractor = PromptExtractor.fromPreference(preference);
         final List<Path> reports = reports();
-        final Map<String, List<String>> images = metadata == null ? null : readMetadata(metadata);
+        final MimicCxrMetadata images = metadata == null ? null : readMetadata(metadata);
         final List<String> columns = new ArrayList<>(List.of("subject_id", "study_id", "report", "section", "prompt", "sentences"));
         if (images != null) {
             columns.addAll(List.of("dicom_id", "image"));
@@ -97,9 +91,9 @@ final class SectionsCommand implements Callable<Integer>, InputCommand {
                         rejects.add(relative + ": " + e.getMessage());
                         continue;
                     }
-                    final Matcher ids = MIMIC_PATH.matcher(relative);
-                    final String subject = ids.find() ? ids.group(1) : null;
-                    final String study = subject == null ? null : ids.group(2);
+                    final Optional<MimicCxrLayout.StudyIds> ids = MimicCxrLayout.idsOfReport(relative);
+                    final String subject = ids.map(MimicCxrLayout.StudyIds::subjectId).orElse(null);
+                    final String study = ids.map(MimicCxrLayout.StudyIds::studyId).orElse(null);
                     final List<Object> row = new ArrayList<>(java.util.Arrays.asList(subject, study, relative,
                             prompt.section(), prompt.text(), prompt.sentences().size()));
                     if (images == null) {
@@ -107,15 +101,14 @@ final class SectionsCommand implements Callable<Integer>, InputCommand {
                         written.incrementAndGet();
                         continue;
                     }
-                    final List<String> dicoms = study == null ? List.of() : images.getOrDefault(study, List.of());
-                    if (dicoms.isEmpty()) {
+                    final List<MimicCxrMetadata.Image> studyImages = study == null ? List.of() : images.imagesOf(study);
+                    if (studyImages.isEmpty()) {
                         withoutImages.incrementAndGet();
                     }
-                    for (final String dicom : dicoms) {
+                    for (final MimicCxrMetadata.Image image : studyImages) {
                         final List<Object> imageRow = new ArrayList<>(row);
-                        imageRow.add(dicom);
-                        imageRow.add(String.format(Locale.ROOT, "files/p%s/p%s/s%s/%s.jpg", subject.substring(0, 2), subject,
-                                study, dicom));
+                        imageRow.add(image.dicomId());
+                        imageRow.add(image.path());
                         table.write(imageRow);
                         written.incrementAndGet();
                     }
@@ -164,22 +157,11 @@ final class SectionsCommand implements Callable<Integer>, InputCommand {
         }
     }
 
-    /** study_id to its dicom_ids, in file order. */
-    private static Map<String, List<String>> readMetadata(final Path metadata) throws IOException, MalformedDatasetException {
-        final Map<String, List<String>> images = new HashMap<>();
-        try (InputStream in = Files.newInputStream(metadata);
-             CSVParser parser = CSVParser.builder().setReader(new InputStreamReader(in, StandardCharsets.UTF_8))
-                     .setFormat(CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()).get()) {
-            for (final String column : List.of("dicom_id", "study_id")) {
-                if (!parser.getHeaderNames().contains(column)) {
-                    throw new MalformedDatasetException(metadata.toString(), 1, "the metadata has no column '" + column
-                            + "' (MIMIC-CXR-JPG's mimic-cxr-2.0.0-metadata.csv has dicom_id, subject_id, study_id)");
-                }
-            }
-            for (final CSVRecord record : parser) {
-                images.computeIfAbsent(record.get("study_id"), key -> new ArrayList<>()).add(record.get("dicom_id"));
-            }
+    private static MimicCxrMetadata readMetadata(final Path metadata) throws IOException, MalformedDatasetException {
+        try (Reader reader = Files.newBufferedReader(metadata, StandardCharsets.UTF_8)) {
+            return MimicCxrMetadata.read(reader);
+        } catch (final IllegalArgumentException e) {
+            throw new MalformedDatasetException(metadata.toString(), 1, e.getMessage());
         }
-        return images;
     }
 }

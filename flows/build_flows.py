@@ -1,0 +1,196 @@
+#!/usr/bin/env python3
+"""Writes the NiFi 2.x flow definitions in this folder (the JSON that "Upload flow definition" accepts).
+
+The JSON files are what users import; this script is their source, so that ids, positions and the boilerplate every
+component needs stay consistent. Run it after editing: python3 flows/build_flows.py
+"""
+import json
+import os
+import uuid
+
+NIFI = "2.3.0"
+MEMAUDIT = ("io.memaudit", "nifi-memaudit-nar", "0.1.0-SNAPSHOT")
+STANDARD = ("org.apache.nifi", "nifi-standard-nar", NIFI)
+UPDATE_ATTRIBUTE = ("org.apache.nifi", "nifi-update-attribute-nar", NIFI)
+RECORDS = ("org.apache.nifi", "nifi-record-serialization-services-nar", NIFI)
+SERVICES_API = ("org.apache.nifi", "nifi-standard-services-api-nar", NIFI)
+
+
+def ident(name):
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "memaudit/" + name))
+
+
+def bundle(coordinates):
+    return {"group": coordinates[0], "artifact": coordinates[1], "version": coordinates[2]}
+
+
+def descriptors(properties, services=(), dynamic=()):
+    return {name: {"name": name, "displayName": name, "identifiesControllerService": name in services,
+                   "sensitive": False, "dynamic": name in dynamic} for name in properties}
+
+
+class Group:
+    def __init__(self, name, comments, parameter_context):
+        self.id = ident(name)
+        self.name = name
+        self.comments = comments
+        self.parameter_context = parameter_context
+        self.processors, self.services, self.connections = [], [], []
+
+    def service(self, name, type_, coordinates, properties, apis, service_properties=()):
+        component = {
+            "identifier": ident(self.name + "/" + name), "name": name, "type": type_, "bundle": bundle(coordinates),
+            "properties": properties, "propertyDescriptors": descriptors(properties, service_properties),
+            "controllerServiceApis": [{"type": api, "bundle": bundle(SERVICES_API)} for api in apis],
+            "scheduledState": "DISABLED", "bulletinLevel": "WARN", "componentType": "CONTROLLER_SERVICE",
+            "groupIdentifier": self.id, "comments": ""}
+        self.services.append(component)
+        return component["identifier"]
+
+    def processor(self, name, type_, coordinates, properties, x, y, services=(), dynamic=(), terminate=(), comments=""):
+        component = {
+            "identifier": ident(self.name + "/" + name), "name": name, "type": type_, "bundle": bundle(coordinates),
+            "properties": properties, "propertyDescriptors": descriptors(properties, services, dynamic),
+            "style": {}, "schedulingPeriod": "0 sec", "schedulingStrategy": "TIMER_DRIVEN", "executionNode": "ALL",
+            "penaltyDuration": "30 sec", "yieldDuration": "1 sec", "bulletinLevel": "WARN", "runDurationMillis": 0,
+            "concurrentlySchedulableTaskCount": 1, "autoTerminatedRelationships": list(terminate),
+            "scheduledState": "ENABLED", "retryCount": 10, "retriedRelationships": [],
+            "backoffMechanism": "PENALIZE_FLOWFILE", "maxBackoffPeriod": "10 mins", "componentType": "PROCESSOR",
+            "groupIdentifier": self.id, "position": {"x": x, "y": y}, "comments": comments}
+        self.processors.append(component)
+        return component
+
+    def connect(self, source, destination, relationships, load_balance=False):
+        name = source["name"] + " -> " + destination["name"] + " (" + ",".join(relationships) + ")"
+        self.connections.append({
+            "identifier": ident(self.name + "/" + name), "name": "",
+            "source": {"id": source["identifier"], "type": "PROCESSOR", "groupId": self.id, "name": source["name"]},
+            "destination": {"id": destination["identifier"], "type": "PROCESSOR", "groupId": self.id,
+                            "name": destination["name"]},
+            "selectedRelationships": relationships, "backPressureObjectThreshold": 10000,
+            "backPressureDataSizeThreshold": "1 GB", "flowFileExpiration": "0 sec", "prioritizers": [], "bends": [],
+            "loadBalanceStrategy": "ROUND_ROBIN" if load_balance else "DO_NOT_LOAD_BALANCE",
+            "partitioningAttribute": "", "loadBalanceCompression": "DO_NOT_COMPRESS", "labelIndex": 1, "zIndex": 0,
+            "componentType": "CONNECTION", "groupIdentifier": self.id})
+
+    def definition(self, parameters):
+        return {
+            "flowEncodingVersion": "1.0",
+            "externalControllerServices": {},
+            "parameterProviders": {},
+            "parameterContexts": {self.parameter_context: {
+                "name": self.parameter_context, "description": self.comments,
+                "parameters": [{"name": name, "description": description, "sensitive": False, "provided": False,
+                                "value": value} for name, value, description in parameters],
+                "inheritedParameterContexts": [], "componentType": "PARAMETER_CONTEXT"}},
+            "flowContents": {
+                "identifier": self.id, "name": self.name, "comments": self.comments, "position": {"x": 0, "y": 0},
+                "processGroups": [], "remoteProcessGroups": [], "processors": self.processors, "inputPorts": [],
+                "outputPorts": [], "connections": self.connections, "labels": [], "funnels": [],
+                "controllerServices": self.services, "parameterContextName": self.parameter_context,
+                "defaultFlowFileExpiration": "0 sec", "defaultBackPressureObjectThreshold": 10000,
+                "defaultBackPressureDataSizeThreshold": "1 GB", "flowFileConcurrency": "UNBOUNDED",
+                "flowFileOutboundPolicy": "STREAM_WHEN_AVAILABLE", "componentType": "PROCESS_GROUP"}}
+
+
+def json_services(group):
+    reader = group.service("JSON Lines reader", "org.apache.nifi.json.JsonTreeReader", RECORDS, {},
+                           ["org.apache.nifi.serialization.RecordReaderFactory"])
+    writer = group.service("JSON Lines writer", "org.apache.nifi.json.JsonRecordSetWriter", RECORDS,
+                           {"output-grouping": "output-oneline"}, ["org.apache.nifi.serialization.RecordSetWriterFactory"])
+    return reader, writer
+
+
+def mimic_cxr_to_prompts():
+    group = Group("MIMIC-CXR reports to prompts",
+                  "Turns MIMIC-CXR's reports tree (files/pNN/pNNNNNNNN/sNNNNNNNN.txt) into a JSON Lines prompt dataset with "
+                  "one record per image: subject_id, study_id, report, section, prompt, dicom_id, view_position, image.",
+                  "memaudit ingest")
+    reader, writer = json_services(group)
+    fields = ["subject_id", "study_id", "report", "section", "prompt", "dicom_id", "view_position", "image"]
+    per_image_schema = json.dumps({"type": "record", "name": "prompt", "namespace": "io.memaudit",
+                                   "fields": [{"name": field, "type": ["null", "string"]} for field in fields]})
+    per_image_writer = group.service("Per-image JSON Lines writer", "org.apache.nifi.json.JsonRecordSetWriter", RECORDS,
+                                     {"output-grouping": "output-oneline", "schema-access-strategy": "schema-text-property",
+                                      "schema-text": per_image_schema},
+                                     ["org.apache.nifi.serialization.RecordSetWriterFactory"])
+    lookup = group.service("MIMIC-CXR-JPG images", "io.memaudit.nifi.MimicCxrImageLookupService", MEMAUDIT,
+                           {"Metadata File": "#{metadata.file}"}, ["org.apache.nifi.lookup.LookupService"])
+    p = group.processor
+    list_reports = p("List reports", "org.apache.nifi.processors.standard.ListFile", STANDARD,
+                     {"Input Directory": "#{reports.directory}", "Recurse Subdirectories": "true",
+                      "File Filter": r"s\d+\.txt", "Minimum File Age": "0 sec"}, 0, 0,
+                     comments="Lists every report once (state kept); add files and they are picked up")
+    fetch = p("Fetch report", "org.apache.nifi.processors.standard.FetchFile", STANDARD,
+              {"File to Fetch": "${absolute.path}/${filename}", "Completion Strategy": "None"}, 0, 200,
+              terminate=["not.found", "permission.denied"])
+    extract = p("Extract impression", "io.memaudit.nifi.ExtractReportSection", MEMAUDIT,
+                {"Section Preference": "#{section.preference}"}, 0, 400)
+    ids = p("Ids from path", "org.apache.nifi.processors.attributes.UpdateAttribute", UPDATE_ATTRIBUTE,
+            {"subject_id": "${absolute.path:replaceAll('.*p([0-9]+)/?$', '$1')}",
+             "study_id": "${filename:replaceAll('^s([0-9]+)[.]txt$', '$1')}",
+             "report": "${path:append('/'):append(${filename}):replaceAll('/+', '/'):replaceAll('^[.]?/', '')}",
+             "prompt": "${report.prompt}", "section": "${report.section}"}, 0, 600,
+            dynamic=("subject_id", "study_id", "report", "prompt", "section"))
+    to_json = p("Report to record", "org.apache.nifi.processors.standard.AttributesToJSON", STANDARD,
+                {"Attributes List": "subject_id,study_id,report,section,prompt", "Destination": "flowfile-content",
+                 "Include Core Attributes": "false", "Null Value": "false"}, 0, 800)
+    images = p("Join images", "org.apache.nifi.processors.standard.LookupRecord", STANDARD,
+               {"record-reader": reader, "record-writer": writer, "lookup-service": lookup,
+                "result-record-path": "/", "result-contents": "record-fields",
+                "routing-strategy": "route-to-matched-unmatched", "study_id": "/study_id"}, 0, 1000,
+               services=("record-reader", "record-writer", "lookup-service"), dynamic=("study_id",))
+    per_image = p("One record per image", "org.apache.nifi.processors.standard.ForkRecord", STANDARD,
+                  {"record-reader": reader, "record-writer": per_image_writer, "fork-mode": "extract",
+                   "include-parent-fields": "true", "images": "/images"}, 0, 1200,
+                  services=("record-reader", "record-writer"), dynamic=("images",), terminate=["original"])
+    merge = p("Merge into a dataset", "org.apache.nifi.processors.standard.MergeRecord", STANDARD,
+              {"record-reader": reader, "record-writer": writer, "merge-strategy": "Bin-Packing Algorithm",
+               "min-records": "#{dataset.min.records}", "max-records": "1000000", "max-bin-age": "#{dataset.max.wait}"},
+              0, 1400, services=("record-reader", "record-writer"), terminate=["original"])
+    name = p("Name the dataset", "org.apache.nifi.processors.attributes.UpdateAttribute", UPDATE_ATTRIBUTE,
+             {"filename": "prompts-${now():format('yyyyMMdd-HHmmss')}-${uuid}.jsonl"}, 0, 1600, dynamic=("filename",))
+    write = p("Write dataset", "org.apache.nifi.processors.standard.PutFile", STANDARD,
+              {"Directory": "#{output.directory}", "Conflict Resolution Strategy": "fail"}, 0, 1800,
+              terminate=["success"])
+    rejects = p("Write rejects", "org.apache.nifi.processors.standard.PutFile", STANDARD,
+                {"Directory": "#{rejects.directory}", "Conflict Resolution Strategy": "replace"}, 500, 800,
+                terminate=["success", "failure"],
+                comments="Reports without usable text (report.error says why) and studies without images")
+    c = group.connect
+    c(list_reports, fetch, ["success"])
+    c(fetch, extract, ["success"])
+    c(fetch, rejects, ["failure"])
+    c(extract, ids, ["success"])
+    c(extract, rejects, ["failure"])
+    c(ids, to_json, ["success"])
+    c(to_json, images, ["success"])
+    c(to_json, rejects, ["failure"])
+    c(images, per_image, ["matched"])
+    c(images, rejects, ["unmatched", "failure"])
+    c(per_image, merge, ["fork"])
+    c(per_image, rejects, ["failure"])
+    c(merge, name, ["merged"])
+    c(merge, rejects, ["failure"])
+    c(name, write, ["success"])
+    return group.definition([
+        ("reports.directory", "/data/mimic-cxr-reports/files", "Root of MIMIC-CXR's reports tree (the files/ folder)"),
+        ("metadata.file", "/data/mimic-cxr-jpg/mimic-cxr-2.0.0-metadata.csv", "MIMIC-CXR-JPG's metadata CSV"),
+        ("output.directory", "/data/memaudit/prompts", "Where the prompt dataset (JSON Lines) is written"),
+        ("rejects.directory", "/data/memaudit/rejects", "Where reports without a prompt or image are written"),
+        ("section.preference", "impression,findings,last-paragraph", "Sections to take the prompt from, in order"),
+        ("dataset.min.records", "100000", "Records to gather before writing a dataset file"),
+        ("dataset.max.wait", "5 min", "Longest wait before writing a smaller dataset file"),
+    ])
+
+
+def main():
+    folder = os.path.dirname(os.path.abspath(__file__))
+    for file_name, definition in [("mimic-cxr-to-prompts.json", mimic_cxr_to_prompts())]:
+        with open(os.path.join(folder, file_name), "w", encoding="utf-8") as out:
+            json.dump(definition, out, indent=2)
+            out.write("\n")
+
+
+if __name__ == "__main__":
+    main()
