@@ -22,7 +22,7 @@ import picocli.CommandLine;
 
 /**
  * {@code memaudit randomize} end to end on a JSON Lines file of at least 50 MB (file in, file out, provenance written),
- * with the default random-tag strategy and a seed.
+ * with the default random-tag strategy and a seed: record mode. {@link TextTreeBenchmark} measures plain-text mode.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,13 +30,12 @@ import picocli.CommandLine;
 public class CliBenchmark {
     private Path directory;
     private Path input;
-    private long bytes;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         directory = Files.createTempDirectory("memaudit-bench");
         input = directory.resolve("reports.jsonl");
-        bytes = writeInput(input);
+        writeInput(input);
     }
 
     @Benchmark
@@ -53,12 +52,18 @@ public class CliBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        try (var files = Files.list(directory)) {
-            for (final Path file : files.toList()) {
-                Files.delete(file);
+        deleteRecursively(directory);
+    }
+
+    static void deleteRecursively(final Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
             }
         }
-        Files.delete(directory);
     }
 
     /** Writes the benchmark's JSON Lines input (deterministic) and returns its size in bytes. */

@@ -14,15 +14,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
-import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -114,25 +118,31 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
 
     /** Every .txt file under --in, rewritten into the same relative path under a new --out directory. */
     private int randomizeTree() throws Exception {
-        final List<Path> reports;
-        try (Stream<Path> paths = Files.walk(input)) {
-            reports = paths.filter(Files::isRegularFile).filter(path -> path.toString().endsWith(".txt")).sorted().toList();
-        }
-        long size = 0;
-        for (final Path report : reports) {
-            size += Files.size(report);
-        }
+        final Map<Path, Long> reports = new TreeMap<>();
+        Files.walkFileTree(input, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attributes) {
+                if (attributes.isRegularFile() && file.toString().endsWith(".txt")) {
+                    reports.put(file, attributes.size());
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        final long size = reports.values().stream().mapToLong(Long::longValue).sum();
         final RewriteOptions options = options();
         final boolean showProgress = progress != null ? progress : size >= PROGRESS_THRESHOLD_BYTES && System.console() != null;
         final AtomicLong done = new AtomicLong();
         final long started = System.nanoTime();
         final RewriteStatistics statistics = DatasetFiles.writeDirectoryAtomically(output, staging -> {
             final RewriteStatistics total = new RewriteStatistics();
+            final Set<Path> createdDirectories = new HashSet<>();
             try (AutoCloseable bar = ProgressBar.start(showProgress, "randomize", reports.size(), done::get)) {
-                for (final Path report : reports) {
+                for (final Path report : reports.keySet()) {
                     final String relative = input.relativize(report).toString().replace('\\', '/');
                     final Path target = staging.resolve(relative);
-                    Files.createDirectories(target.getParent());
+                    if (createdDirectories.add(target.getParent())) {
+                        Files.createDirectories(target.getParent());
+                    }
                     try (InputStream in = Files.newInputStream(report);
                          OutputStream out = new BufferedOutputStream(Files.newOutputStream(target))) {
                         total.addAll(DatasetFormat.TEXT.rewriter(options, relative).rewrite(in, out));
