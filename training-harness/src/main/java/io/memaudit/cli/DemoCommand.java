@@ -13,6 +13,10 @@ import io.memaudit.dataset.DatasetFiles;
 import io.memaudit.dataset.DatasetFormat;
 import io.memaudit.dataset.RewriteOptions;
 import io.memaudit.dataset.RewriteStatistics;
+import io.memaudit.core.lint.PromptLint;
+import io.memaudit.core.reports.ExtractedPrompt;
+import io.memaudit.core.reports.PromptExtractor;
+import io.memaudit.synthetic.SyntheticReportTree;
 import io.memaudit.synthetic.SyntheticReports;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -24,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -101,8 +106,44 @@ final class DemoCommand implements Callable<Integer> {
         out.println("A uniform marker is one token shared by every marked caption: a retrieval key a diffusion model can "
                 + "memorize. random-tag makes every replacement rare; typed-surrogate reads naturally; remove deletes; fixed is "
                 + "the control arm. Rewritten datasets: " + outputDirectory);
+        out.println();
+        ingestAndLint(out);
         out.flush();
         return 0;
+    }
+
+    /** From a MIMIC-CXR style reports tree to prompts (sections), then the model-free risk lint of those prompts. */
+    private void ingestAndLint(final PrintWriter out) throws Exception {
+        final Path tree = outputDirectory.resolve("mimic-cxr-style");
+        final List<SyntheticReports.Report> reports = SyntheticReports.generateVaried(Math.min(records, 2_000), markerShare, seed);
+        deleteRecursively(tree);
+        SyntheticReportTree.write(tree, reports, seed);
+        final PromptExtractor extractor = new PromptExtractor();
+        final PromptLint lint = new PromptLint(MarkerRewriter.builder().build().finder());
+        final Map<String, Integer> sections = new TreeMap<>();
+        for (final SyntheticReports.Report report : reports) {
+            final ExtractedPrompt prompt = extractor.extract(Files.readString(SyntheticReportTree.reportPath(tree, report)));
+            sections.merge(prompt.section(), 1, Integer::sum);
+            lint.add(prompt.text());
+        }
+        out.printf(Locale.ROOT, "Reports to prompts: %,d synthetic reports in MIMIC-CXR's layout under %s (header spellings vary, "
+                + "some lack an impression or any header); prompts taken from %s.%n", reports.size(), tree, sections);
+        out.println("Try: ./memaudit sections --in " + tree.resolve("files") + " --out prompts.jsonl --metadata "
+                + tree.resolve(SyntheticReportTree.METADATA_FILE));
+        out.println();
+        out.println("Model-free risk lint of those prompts (./memaudit lint):");
+        out.print(lint.finish().toTable());
+    }
+
+    private static void deleteRecursively(final Path root) throws java.io.IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 
     /** How often each marker form (e.g. ___) occurs in the sample before rewriting. */

@@ -53,6 +53,12 @@ public final class SyntheticReports {
             "Moderate cardiomegaly, similar to ___ and ___.",
             "Interval resolution of the left basilar opacity seen on ___.");
 
+    private static final double UNIQUE_SHARE = 0.2;
+    private static final List<String> SIZES = List.of("small", "moderate", "large", "trace", "mild");
+    private static final List<String> SIDES = List.of("right", "left", "bilateral");
+    private static final List<String> FINDINGS_FOR_UNIQUE = List.of("pleural effusion", "apical pneumothorax",
+            "lower lobe consolidation", "basilar atelectasis", "perihilar opacity", "upper lobe nodule");
+
     private SyntheticReports() {
     }
 
@@ -80,7 +86,10 @@ public final class SyntheticReports {
         return generate(count, markerShare, seed, false);
     }
 
-    /** Reports whose layout varies as real reports' do (header spellings, missing impression, no headers at all). */
+    /**
+     * Reports whose layout varies as real reports' do (header spellings, missing impression, no headers at all), and
+     * about a fifth of whose impressions are long and specific (likely unique), some with markers.
+     */
     public static List<Report> generateVaried(final int count, final double markerShare, final long seed) {
         return generate(count, markerShare, seed, true);
     }
@@ -100,8 +109,8 @@ public final class SyntheticReports {
             final boolean abnormal = random.nextDouble() < 0.5;
             final String findings = abnormal ? pick(ABNORMAL_FINDINGS, random) + " " + pick(NORMAL_FINDINGS, random)
                     : pick(NORMAL_FINDINGS, random);
-            final String impression = random.nextDouble() < markerShare ? pick(MARKER_IMPRESSIONS, random)
-                    : pick(COMMON_IMPRESSIONS, random);
+            final String impression = varied && random.nextDouble() < UNIQUE_SHARE ? uniqueImpression(random, markerShare)
+                    : random.nextDouble() < markerShare ? pick(MARKER_IMPRESSIONS, random) : pick(COMMON_IMPRESSIONS, random);
             final String examination = pick(EXAMINATIONS, random);
             final String indication = pick(INDICATIONS, random);
             final String comparison = pick(COMPARISONS, random);
@@ -116,6 +125,25 @@ public final class SyntheticReports {
             reports.add(new Report(subject, study, text, impression, expectedSection, expectedPrompt));
         }
         return reports;
+    }
+
+    /**
+     * A long, specific impression unlikely to repeat (size, side, finding, a measurement, a time course), carrying
+     * markers with probability {@code markerShare}: the kind of caption that ties one report to one image.
+     */
+    private static String uniqueImpression(final SplittableRandom random, final double markerShare) {
+        final String finding = pick(SIZES, random) + " " + pick(SIDES, random) + " " + pick(FINDINGS_FOR_UNIQUE, random);
+        final String measurement = String.format(Locale.ROOT, "measuring %.1f cm", 0.5 + random.nextInt(60) / 10.0);
+        if (random.nextDouble() < markerShare) {
+            return "Compared to ___, " + finding + " " + measurement + " has " + pick(List.of("increased", "decreased",
+                    "not changed"), random) + ". Dr. ___ was notified at ___ on ___.";
+        }
+        return capitalize(finding) + " " + measurement + ", " + pick(List.of("new", "increased", "decreased", "unchanged"),
+                random) + " since the prior study.";
+    }
+
+    private static String capitalize(final String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
     private static String render(final Style style, final String examination, final String indication,
