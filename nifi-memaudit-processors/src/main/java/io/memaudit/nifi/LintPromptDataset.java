@@ -32,13 +32,10 @@ import org.apache.nifi.record.path.RecordPath;
 import org.apache.nifi.record.path.validation.RecordPathValidator;
 import org.apache.nifi.serialization.RecordReader;
 import org.apache.nifi.serialization.RecordReaderFactory;
-import org.apache.nifi.serialization.RecordSetWriter;
 import org.apache.nifi.serialization.RecordSetWriterFactory;
-import org.apache.nifi.serialization.WriteResult;
 import org.apache.nifi.serialization.record.Record;
 import org.apache.nifi.serialization.record.RecordField;
 import org.apache.nifi.serialization.record.RecordFieldType;
-import org.apache.nifi.serialization.record.RecordSchema;
 
 @InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
 @Tags({"memaudit", "lint", "memorization", "risk", "duplicates", "de-identification", "prompt", "record"})
@@ -167,42 +164,15 @@ public class LintPromptDataset extends AbstractProcessor {
             });
             report = lint.finish();
             flowFile = session.write(flowFile, (in, out) -> {
-                try (RecordReader reader = readerFactory.createRecordReader(attributes, in, -1, getLogger())) {
-                    int prompt = 0;
-                    Record record = reader.nextRecord();
-                    RecordSetWriter writer = null;
-                    try {
-                        while (record != null) {
-                            if (text(textPath, record) != null) {
-                                final PromptRisk risk = report.risk(prompt++);
-                                record.setValue(riskField, risk.level().displayName());
-                                record.setValue(reasonsField, String.join(",", risk.reasons()));
-                            }
+                final int[] prompt = {0};
+                writerAttributes.putAll(RecordRewrite.rewriteAll(readerFactory, writerFactory, attributes, in, out, getLogger(),
+                        record -> {
+                            final PromptRisk risk = text(textPath, record) == null ? null : report.risk(prompt[0]++);
+                            record.setValue(riskField, risk == null ? null : risk.level().displayName());
+                            record.setValue(reasonsField, risk == null ? null : String.join(",", risk.reasons()));
                             record.incorporateInactiveFields();
-                            if (writer == null) {
-                                final RecordSchema schema = writerFactory.getSchema(attributes, record.getSchema());
-                                writer = writerFactory.createWriter(getLogger(), schema, out, attributes);
-                                writer.beginRecordSet();
-                            }
-                            writer.write(record);
-                            record = reader.nextRecord();
-                        }
-                        if (writer == null) {
-                            writer = writerFactory.createWriter(getLogger(), writerFactory.getSchema(attributes, reader.getSchema()),
-                                    out, attributes);
-                            writer.beginRecordSet();
-                        }
-                        final WriteResult result = writer.finishRecordSet();
-                        writerAttributes.putAll(result.getAttributes());
-                        writerAttributes.put(CoreAttributes.MIME_TYPE.key(), writer.getMimeType());
-                    } finally {
-                        if (writer != null) {
-                            writer.close();
-                        }
-                    }
-                } catch (final Exception e) {
-                    throw new ProcessException(e);
-                }
+                            return record;
+                        }));
             });
         } catch (final ProcessException e) {
             final String reason = RandomizeDeidMarkers.describe(e);

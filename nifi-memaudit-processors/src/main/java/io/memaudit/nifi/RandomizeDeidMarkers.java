@@ -3,12 +3,10 @@ package io.memaudit.nifi;
 import io.memaudit.core.markers.MarkerDialect;
 import io.memaudit.core.markers.MarkerRewriter;
 import io.memaudit.core.markers.RewriteResult;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,7 +33,6 @@ import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.context.PropertyContext;
 import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
-import org.apache.nifi.flowfile.attributes.CoreAttributes;
 import org.apache.nifi.processor.AbstractProcessor;
 import org.apache.nifi.processor.DataUnit;
 import org.apache.nifi.processor.ProcessContext;
@@ -46,15 +43,11 @@ import org.apache.nifi.processor.util.StandardValidators;
 import org.apache.nifi.record.path.FieldValue;
 import org.apache.nifi.record.path.RecordPath;
 import org.apache.nifi.record.path.validation.RecordPathValidator;
-import org.apache.nifi.serialization.RecordReader;
 import org.apache.nifi.serialization.RecordReaderFactory;
-import org.apache.nifi.serialization.RecordSetWriter;
 import org.apache.nifi.serialization.RecordSetWriterFactory;
-import org.apache.nifi.serialization.WriteResult;
 import org.apache.nifi.serialization.record.Record;
 import org.apache.nifi.serialization.record.RecordField;
 import org.apache.nifi.serialization.record.RecordFieldType;
-import org.apache.nifi.serialization.record.RecordSchema;
 
 @SideEffectFree
 @SupportsBatching
@@ -330,8 +323,8 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
         final Counts counts = new Counts();
         final Map<String, String> writerAttributes = new HashMap<>();
         try {
-            flowFile = session.write(flowFile, (in, out) -> rewriteRecords(readerFactory, writerFactory, originalAttributes,
-                    rewriter, in, out, counts, writerAttributes));
+            flowFile = session.write(flowFile, (in, out) -> writerAttributes.putAll(RecordRewrite.rewriteAll(readerFactory,
+                    writerFactory, originalAttributes, in, out, getLogger(), record -> rewriteRecord(record, rewriter, counts))));
         } catch (final ProcessException e) {
             getLogger().error("Failed to randomize markers in {}: {}", flowFile, describe(e));
             getLogger().debug("Full error for {} (may quote record text)", flowFile, e);
@@ -378,30 +371,6 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
         output = session.putAllAttributes(output, Map.of(RECORD_COUNT, "1", MARKER_TOTAL, String.valueOf(result.markerCount()),
                 RECORDS_WITH_MARKERS, result.markerCount() > 0 ? "1" : "0"));
         session.transfer(output, REL_SUCCESS);
-    }
-
-    private void rewriteRecords(final RecordReaderFactory readerFactory, final RecordSetWriterFactory writerFactory,
-                                final Map<String, String> attributes, final MarkerRewriter rewriter, final InputStream in,
-                                final OutputStream out, final Counts counts, final Map<String, String> writerAttributes) {
-        try (RecordReader reader = readerFactory.createRecordReader(attributes, in, -1, getLogger())) {
-            Record record = reader.nextRecord();
-            final Record first = record == null ? null : rewriteRecord(record, rewriter, counts);
-            final RecordSchema writerSchema = writerFactory.getSchema(attributes, first == null ? reader.getSchema() : first.getSchema());
-            try (RecordSetWriter writer = writerFactory.createWriter(getLogger(), writerSchema, out, attributes)) {
-                writer.beginRecordSet();
-                if (first != null) {
-                    writer.write(first);
-                    while ((record = reader.nextRecord()) != null) {
-                        writer.write(rewriteRecord(record, rewriter, counts));
-                    }
-                }
-                final WriteResult result = writer.finishRecordSet();
-                writerAttributes.putAll(result.getAttributes());
-                writerAttributes.put(CoreAttributes.MIME_TYPE.key(), writer.getMimeType());
-            }
-        } catch (final Exception e) {
-            throw new ProcessException(e);
-        }
     }
 
     private Record rewriteRecord(final Record record, final MarkerRewriter rewriter, final Counts counts) {

@@ -134,6 +134,7 @@ class ReportProcessorsTest {
         runner.setProperty(LintPromptDataset.RECORD_READER, "reader");
         runner.setProperty(LintPromptDataset.RECORD_WRITER, "writer");
         runner.enqueue("""
+                {"id":0,"prompt":null}
                 {"id":1,"prompt":"Compared to ___, new opacity."}
                 {"id":2,"prompt":"No acute process."}
                 {"id":3,"prompt":"No acute process."}
@@ -143,12 +144,12 @@ class ReportProcessorsTest {
         runner.assertTransferCount(LintPromptDataset.REL_SUCCESS, 1);
         runner.assertTransferCount(LintPromptDataset.REL_SUMMARY, 1);
         final MockFlowFile flagged = runner.getFlowFilesForRelationship(LintPromptDataset.REL_SUCCESS).get(0);
-        final List<String> lines = flagged.getContent().lines().toList();
+        final List<String> lines = flagged.getContent().lines().skip(1).toList();
         assertTrue(lines.get(0).endsWith("\"lint_risk\":\"high\",\"lint_reasons\":\"marker,unique,long\"}"), lines.get(0));
         assertTrue(lines.get(1).endsWith("\"lint_risk\":\"low\",\"lint_reasons\":\"\"}"), lines.get(1));
         assertTrue(lines.get(3).contains("\"prompt\":null") && lines.get(3).contains("\"lint_risk\":null"), lines.get(3));
         flagged.assertAttributeEquals("lint.risk.high", "1");
-        flagged.assertAttributeEquals("lint.records", "4");
+        flagged.assertAttributeEquals("lint.records", "5");
         final MockFlowFile summary = runner.getFlowFilesForRelationship(LintPromptDataset.REL_SUMMARY).get(0);
         final String json = new String(summary.toByteArray(), StandardCharsets.UTF_8);
         assertTrue(json.contains("\"source\": \"dataset.jsonl\""), json);

@@ -5,12 +5,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 /**
  * Reads the text field (and optionally a key field) of every record of a JSON Lines or CSV dataset, for commands that
@@ -68,8 +62,7 @@ public final class DatasetReader {
                     throw new MalformedDatasetException(lines.number(), "more than one JSON value on the line");
                 }
             } catch (final JsonProcessingException e) {
-                throw new MalformedDatasetException(lines.number(), "invalid JSON at column " + e.getLocation().getColumnNr()
-                        + ": " + JsonLinesRewriter.withoutQuotedText(e.getOriginalMessage()));
+                throw JsonLinesRewriter.invalidJson(lines.number(), e);
             }
             consumer.accept(new Entry(lines.number(), text, key));
         }
@@ -77,35 +70,10 @@ public final class DatasetReader {
 
     private static void readCsv(final InputStream in, final String textField, final String keyField,
                                 final EntryConsumer consumer) throws IOException, MalformedDatasetException {
-        final CSVParser parser;
-        try {
-            parser = CSVParser.builder().setReader(new InputStreamReader(new Utf8CheckingInputStream(in), StandardCharsets.UTF_8))
-                    .setFormat(CsvRewriter.INPUT).get();
-        } catch (final Utf8CheckingInputStream.InvalidUtf8Exception e) {
-            throw new MalformedDatasetException(e.line(), "invalid UTF-8");
-        }
-        final List<String> header = parser.getHeaderNames();
-        final int textColumn = header.indexOf(textField);
-        if (textColumn < 0) {
-            throw new MalformedDatasetException(1, "the header has no column '" + textField + "' (columns: "
-                    + String.join(", ", header) + "); name the text column with --field");
-        }
-        final int keyColumn = keyField == null ? -1 : header.indexOf(keyField);
-        try {
-            for (final CSVRecord record : parser) {
-                if (record.size() != header.size()) {
-                    throw new MalformedDatasetException(parser.getCurrentLineNumber(), "the record has " + record.size()
-                            + " fields but the header has " + header.size());
-                }
-                consumer.accept(new Entry(parser.getCurrentLineNumber(), record.get(textColumn),
-                        keyColumn < 0 ? null : record.get(keyColumn)));
-            }
-        } catch (final UncheckedIOException e) {
-            if (e.getCause() instanceof Utf8CheckingInputStream.InvalidUtf8Exception invalid) {
-                throw new MalformedDatasetException(invalid.line(), "invalid UTF-8");
-            }
-            throw new MalformedDatasetException(parser.getCurrentLineNumber() + 1,
-                    JsonLinesRewriter.withoutQuotedText(e.getCause().getMessage()));
-        }
+        final CsvRecords records = CsvRecords.open(in);
+        final int textColumn = records.column(textField, "--field");
+        final int keyColumn = keyField == null ? -1 : records.column(keyField, "--key-field");
+        records.forEach((record, line) -> consumer.accept(new Entry(line, record.get(textColumn),
+                keyColumn < 0 ? null : record.get(keyColumn))));
     }
 }

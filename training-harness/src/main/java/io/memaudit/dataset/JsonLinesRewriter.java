@@ -81,8 +81,7 @@ final class JsonLinesRewriter implements DatasetRewriter {
             }
             statistics.countRecord();
         } catch (final JsonProcessingException e) {
-            throw new MalformedDatasetException(number, "invalid JSON at column " + e.getLocation().getColumnNr() + ": "
-                    + withoutQuotedText(e.getOriginalMessage()));
+            throw invalidJson(number, e);
         }
     }
 
@@ -116,6 +115,12 @@ final class JsonLinesRewriter implements DatasetRewriter {
             }
             return null;
         }
+    }
+
+    /** The parser's complaint about line {@code number}, located and without quoted text. */
+    static MalformedDatasetException invalidJson(final long number, final JsonProcessingException e) {
+        return new MalformedDatasetException(number, "invalid JSON at column " + e.getLocation().getColumnNr() + ": "
+                + withoutQuotedText(e.getOriginalMessage()));
     }
 
     /** Parser messages quote the offending token, which can be report text: keep the message, drop the quote. */
