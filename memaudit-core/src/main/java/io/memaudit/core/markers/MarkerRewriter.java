@@ -1,5 +1,6 @@
 package io.memaudit.core.markers;
 
+import io.memaudit.core.random.RecordSeeds;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.EnumSet;

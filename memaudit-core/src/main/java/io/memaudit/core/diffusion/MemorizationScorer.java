@@ -1,0 +1,145 @@
+package io.memaudit.core.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.memaudit.core.random.GaussianNoise;
+import io.memaudit.core.random.RecordSeeds;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.IntConsumer;
+
+/**
+ * dmem (Wen et al. 2024, "Detecting, Explaining, and Mitigating Memorization in Diffusion Models"): along the guided DDIM
+ * trajectory of a prompt, the magnitude of the text-conditional noise prediction's departure from the unconditional one,
+ *
+ * <pre>  d_t = || eps(x_t, prompt) - eps(x_t, "") ||_2   over the whole latent,</pre>
+ *
+ * averaged over the sampling steps and over {@code G} generations from different initial noise. Memorized prompts pull
+ * the model onto a fixed track and score high. The first step's value alone (averaged over generations) is a cheaper
+ * screen.
+ *
+ * <p>Each prompt's initial noise comes from the global seed and the prompt text, so a score never depends on the batch it
+ * was computed in, the batch size or the order of prompts. Conditional and unconditional passes of every prompt and
+ * generation in a batch go through the UNet in one call.
+ */
+public final class MemorizationScorer {
+    private final DiffusionModel model;
+    private final DdimScheduler scheduler;
+
+    public MemorizationScorer(final DiffusionModel model) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.scheduler = new DdimScheduler(model.config().scheduler());
+    }
+
+    /**
+     * How to sample.
+     *
+     * @param generations trajectories per prompt (G)
+     * @param steps DDIM steps (T); with {@code firstStepOnly} only the first is run
+     * @param guidance classifier-free guidance scale w: eps = eps_u + w (eps_c - eps_u)
+     * @param batchSize prompts per UNet call (each contributes 2G samples)
+     * @param seed global seed for the per-prompt initial noise
+     * @param initialNoise [G, C, H, W] used for every prompt instead of seeded noise (for cross-framework comparison), or null
+     * @param firstStepOnly stop after the first step (dmem is then not computed)
+     */
+    public record Options(int generations, int steps, double guidance, int batchSize, long seed, float[] initialNoise,
+                          boolean firstStepOnly) {
+        public Options {
+            if (generations < 1 || steps < 1 || batchSize < 1) {
+                throw new IllegalArgumentException("generations " + generations + ", steps " + steps + " and batch size "
+                        + batchSize + " must all be at least 1");
+            }
+        }
+    }
+
+    /**
+     * A prompt's scores.
+     *
+     * @param dmem mean of d_t over steps and generations; NaN when only the first step was run
+     * @param firstStep mean of d_t at the first step over generations
+     * @param perStep mean of d_t over generations at each step run
+     */
+    public record Score(double dmem, double firstStep, double[] perStep) {
+    }
+
+    /** Scores prompts in order; {@code progress} receives the number of prompts finished after each batch. */
+    public List<Score> score(final List<String> prompts, final Options options, final IntConsumer progress) {
+        final int latentSize = model.config().latentSize();
+        if (options.initialNoise() != null && options.initialNoise().length != options.generations() * latentSize) {
+            throw new IllegalArgumentException("Initial noise holds " + options.initialNoise().length + " values; "
+                    + options.generations() + " generations of " + model.config().latentShape() + " need "
+                    + options.generations() * latentSize);
+        }
+        final List<Score> scores = new ArrayList<>(prompts.size());
+        for (int start = 0; start < prompts.size(); start += options.batchSize()) {
+            final List<String> batch = prompts.subList(start, Math.min(prompts.size(), start + options.batchSize()));
+            scores.addAll(scoreBatch(batch, options));
+            progress.accept(scores.size());
+        }
+        return scores;
+    }
+
+    private List<Score> scoreBatch(final List<String> prompts, final Options options) {
+        final int generations = options.generations();
+        final int samples = prompts.size() * generations;
+        final int steps = options.firstStepOnly() ? 1 : options.steps();
+        final int[] timesteps = scheduler.timesteps(options.steps());
+        final double[][] norms = new double[samples][steps];
+        try (NDManager batch = model.newSubManager()) {
+            final NDArray conditional = model.encodeText(batch, prompts).repeat(0, generations);
+            final NDArray unconditional = model.encodeText(batch, List.of("")).repeat(0, samples);
+            final NDArray hidden = unconditional.concat(conditional, 0);
+            NDArray latents = batch.create(initialNoise(prompts, options), model.latentShape(samples));
+            for (int step = 0; step < steps; step++) {
+                final DdimScheduler.Step update = scheduler.step(timesteps[step], options.steps());
+                final NDArray previous = latents;
+                try (NDManager work = batch.newSubManager()) {
+                    work.tempAttachAll(previous, hidden);
+                    final NDArray noise = model.predictNoise(previous.concat(previous, 0),
+                            work.full(new Shape(2L * samples), timesteps[step], DataType.INT64), hidden);
+                    final NDArray unconditionalNoise = noise.get("0:" + samples);
+                    final NDArray difference = noise.get(samples + ":").sub(unconditionalNoise);
+                    final float[] stepNorms = difference.square().sum(new int[] {1, 2, 3}).sqrt().toFloatArray();
+                    for (int sample = 0; sample < samples; sample++) {
+                        norms[sample][step] = stepNorms[sample];
+                    }
+                    final NDArray guided = unconditionalNoise.add(difference.mul(options.guidance()));
+                    latents = previous.mul(update.sampleScale()).add(guided.mul(update.noiseScale()));
+                    latents.attach(batch);
+                }
+                previous.close();
+            }
+        }
+        final List<Score> scores = new ArrayList<>(prompts.size());
+        for (int prompt = 0; prompt < prompts.size(); prompt++) {
+            final double[] perStep = new double[steps];
+            for (int generation = 0; generation < generations; generation++) {
+                final double[] sample = norms[prompt * generations + generation];
+                for (int step = 0; step < steps; step++) {
+                    perStep[step] += sample[step] / generations;
+                }
+            }
+            double total = 0;
+            for (final double value : perStep) {
+                total += value;
+            }
+            scores.add(new Score(options.firstStepOnly() ? Double.NaN : total / steps, perStep[0], perStep));
+        }
+        return scores;
+    }
+
+    /** [prompts * G * C * H * W]: each prompt's G noises, seeded by the global seed and the prompt (or the given noise). */
+    private float[] initialNoise(final List<String> prompts, final Options options) {
+        final int perPrompt = options.generations() * model.config().latentSize();
+        final float[] noise = new float[prompts.size() * perPrompt];
+        for (int i = 0; i < prompts.size(); i++) {
+            final float[] values = options.initialNoise() != null ? options.initialNoise()
+                    : GaussianNoise.sample(RecordSeeds.derive(options.seed(), null, prompts.get(i)), perPrompt);
+            System.arraycopy(values, 0, noise, i * perPrompt, perPrompt);
+        }
+        return noise;
+    }
+}
