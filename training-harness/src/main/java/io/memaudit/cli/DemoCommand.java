@@ -11,6 +11,7 @@ import io.memaudit.core.markers.MarkerStrategy;
 import io.memaudit.core.markers.RewriteResult;
 import io.memaudit.dataset.DatasetFiles;
 import io.memaudit.dataset.DatasetFormat;
+import io.memaudit.dataset.MarkerTransform;
 import io.memaudit.dataset.RewriteOptions;
 import io.memaudit.dataset.RewriteStatistics;
 import io.memaudit.core.lint.PromptLint;
@@ -77,14 +78,17 @@ final class DemoCommand implements Callable<Integer> {
             final MarkerRewriter rewriter = MarkerRewriter.builder().strategy(strategy).seed(seed).build();
             final Map<String, Integer> forms = new HashMap<>();
             final List<RewriteResult> firstWithMarkers = new ArrayList<>();
-            final RewriteOptions options = new RewriteOptions(rewriter, TEXT_FIELD, KEY_FIELD, RewriteOptions.DEFAULT_COUNT_FIELD,
+            final MarkerTransform transform = new MarkerTransform(rewriter, MarkerTransform.DEFAULT_COUNT_FIELD,
                     result -> collect(result, forms, firstWithMarkers));
+            final RewriteOptions options = new RewriteOptions(TEXT_FIELD, KEY_FIELD, transform);
             final Path rewritten = outputDirectory.resolve(strategy.displayName() + ".jsonl");
-            final RewriteStatistics statistics = DatasetFiles.writeAtomically(rewritten, stream -> {
+            DatasetFiles.writeAtomically(rewritten, stream -> {
                 try (InputStream in = Files.newInputStream(sample)) {
-                    return DatasetFormat.JSON_LINES.rewriter(options).rewrite(in, stream);
+                    DatasetFormat.JSON_LINES.rewriter(options).rewrite(in, stream);
                 }
+                return null;
             });
+            final RewriteStatistics statistics = transform.statistics();
             if (original) {
                 printRow(out, "original", statistics.markers(), originalForms(reports, rewriter));
                 original = false;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.memaudit.core.markers.MarkerKind;
 import io.memaudit.dataset.DatasetFiles;
 import io.memaudit.dataset.DatasetFormat;
+import io.memaudit.dataset.MarkerTransform;
 import io.memaudit.dataset.RewriteOptions;
 import io.memaudit.dataset.RewriteStatistics;
 import io.memaudit.dataset.MalformedDatasetException;
@@ -65,7 +66,7 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
                     + "get different replacements.")
     String keyField;
 
-    @Option(names = "--count-field", paramLabel = "NAME", defaultValue = RewriteOptions.DEFAULT_COUNT_FIELD,
+    @Option(names = "--count-field", paramLabel = "NAME", defaultValue = MarkerTransform.DEFAULT_COUNT_FIELD,
             description = "Field or column that receives the marker count. Default: ${DEFAULT-VALUE}.")
     String countField;
 
@@ -95,25 +96,24 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
         if (DatasetFormat.of(output) != format) {
             throw new IllegalArgumentException("--out " + output + " must have the same format as --in " + input);
         }
-        final RewriteOptions options = options();
+        final MarkerTransform transform = new MarkerTransform(markers.rewriter(), countField, result -> { });
+        final RewriteOptions options = new RewriteOptions(field, keyField, transform);
         final long size = Files.size(input);
         final boolean showProgress = progress != null ? progress : size >= PROGRESS_THRESHOLD_BYTES && System.console() != null;
         final long started = System.nanoTime();
-        final RewriteStatistics statistics = DatasetFiles.writeAtomically(output, out -> {
+        DatasetFiles.writeAtomically(output, out -> {
             try (InputStream raw = Files.newInputStream(input);
                  DatasetFiles.CountingInputStream in = new DatasetFiles.CountingInputStream(raw);
                  AutoCloseable bar = ProgressBar.start(showProgress, "randomize", size, in::count)) {
-                return format.rewriter(options).rewrite(in, out);
+                format.rewriter(options).rewrite(in, out);
             }
+            return null;
         });
+        final RewriteStatistics statistics = transform.statistics();
         final double seconds = (System.nanoTime() - started) / 1e9;
         writeProvenance(statistics, size);
         printSummary(statistics, size, seconds);
         return 0;
-    }
-
-    private RewriteOptions options() {
-        return new RewriteOptions(markers.rewriter(), field, keyField, countField, result -> { });
     }
 
     /** Every .txt file under --in, rewritten into the same relative path under a new --out directory. */
@@ -129,12 +129,12 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
             }
         });
         final long size = reports.values().stream().mapToLong(Long::longValue).sum();
-        final RewriteOptions options = options();
+        final MarkerTransform transform = new MarkerTransform(markers.rewriter(), countField, result -> { });
+        final RewriteOptions options = new RewriteOptions(field, keyField, transform);
         final boolean showProgress = progress != null ? progress : size >= PROGRESS_THRESHOLD_BYTES && System.console() != null;
         final AtomicLong done = new AtomicLong();
         final long started = System.nanoTime();
-        final RewriteStatistics statistics = DatasetFiles.writeDirectoryAtomically(output, staging -> {
-            final RewriteStatistics total = new RewriteStatistics();
+        DatasetFiles.writeDirectoryAtomically(output, staging -> {
             final Set<Path> createdDirectories = new HashSet<>();
             try (AutoCloseable bar = ProgressBar.start(showProgress, "randomize", reports.size(), done::get)) {
                 for (final Path report : reports.keySet()) {
@@ -145,15 +145,16 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
                     }
                     try (InputStream in = Files.newInputStream(report);
                          OutputStream out = new BufferedOutputStream(Files.newOutputStream(target))) {
-                        total.addAll(DatasetFormat.TEXT.rewriter(options, relative).rewrite(in, out));
+                        DatasetFormat.TEXT.rewriter(options, relative).rewrite(in, out);
                     } catch (final MalformedDatasetException e) {
                         throw e.in(report.toString());
                     }
                     done.incrementAndGet();
                 }
             }
-            return total;
+            return null;
         });
+        final RewriteStatistics statistics = transform.statistics();
         final double seconds = (System.nanoTime() - started) / 1e9;
         writeProvenance(statistics, size);
         printSummary(statistics, size, seconds);

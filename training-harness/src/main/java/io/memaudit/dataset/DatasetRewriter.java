@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 
-/** Rewrites the text field of every record of a dataset stream, keeping every record and field. */
+/**
+ * Applies a {@link RecordTransform} to every record of a dataset stream, keeping every record and field: the text field
+ * is rewritten, the transform's fields are appended.
+ */
 public interface DatasetRewriter {
 
     /**
@@ -13,5 +16,5 @@ public interface DatasetRewriter {
      * @throws MalformedDatasetException when the input is not valid; {@code out} then holds a partial result that the
      *                                   caller must discard
      */
-    RewriteStatistics rewrite(InputStream in, OutputStream out) throws IOException, MalformedDatasetException;
+    void rewrite(InputStream in, OutputStream out) throws IOException, MalformedDatasetException;
 }

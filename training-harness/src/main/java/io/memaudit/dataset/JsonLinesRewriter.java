@@ -7,10 +7,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import io.memaudit.core.markers.RewriteResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.List;
 
 /**
  * JSON Lines: one object per line. Fields are copied token by token in their order (numbers exactly); the text field is
@@ -28,8 +28,7 @@ final class JsonLinesRewriter implements DatasetRewriter {
     }
 
     @Override
-    public RewriteStatistics rewrite(final InputStream in, final OutputStream out) throws IOException, MalformedDatasetException {
-        final RewriteStatistics statistics = new RewriteStatistics();
+    public void rewrite(final InputStream in, final OutputStream out) throws IOException, MalformedDatasetException {
         final LineSplitter lines = new LineSplitter(in);
         try (JsonGenerator generator = JSON.createGenerator(out, JsonEncoding.UTF8)) {
             generator.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -38,15 +37,13 @@ final class JsonLinesRewriter implements DatasetRewriter {
                 if (lines.isBlank()) {
                     continue;
                 }
-                rewriteLine(lines, generator, statistics);
+                rewriteLine(lines, generator);
                 generator.writeRaw('\n');
             }
         }
-        return statistics;
     }
 
-    private void rewriteLine(final LineSplitter line, final JsonGenerator generator, final RewriteStatistics statistics)
-            throws IOException, MalformedDatasetException {
+    private void rewriteLine(final LineSplitter line, final JsonGenerator generator) throws IOException, MalformedDatasetException {
         final long number = line.number();
         try {
             final String key = options.keyField() == null ? null : findKey(line);
@@ -56,32 +53,52 @@ final class JsonLinesRewriter implements DatasetRewriter {
                             + parser.currentToken() + "; convert a JSON array with e.g. jq -c '.[]'");
                 }
                 generator.writeStartObject();
-                int markers = 0;
+                final List<String> added = options.transform().addedFields();
+                RecordTransform.Result result = null;
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     final String name = parser.currentName();
                     final JsonToken value = parser.nextToken();
-                    if (name.equals(options.countField())) {
+                    if (added.contains(name)) {
                         parser.skipChildren();
                         continue;
                     }
                     generator.writeFieldName(name);
-                    if (value == JsonToken.VALUE_STRING && name.equals(options.textField())) {
-                        final RewriteResult result = options.rewrite(parser.getText(), key, statistics);
+                    if (value == JsonToken.VALUE_STRING && name.equals(options.textField()) && result == null) {
+                        result = options.transform().apply(parser.getText(), key);
                         generator.writeString(result.text());
-                        markers += result.markerCount();
                     } else {
                         copyValue(parser, generator);
                     }
                 }
-                generator.writeNumberField(options.countField(), markers);
+                if (result == null) {
+                    result = options.transform().apply(null, key);
+                }
+                for (int i = 0; i < added.size(); i++) {
+                    generator.writeFieldName(added.get(i));
+                    writeScalar(generator, result.values().get(i));
+                }
                 generator.writeEndObject();
                 if (parser.nextToken() != null) {
                     throw new MalformedDatasetException(number, "more than one JSON value on the line");
                 }
             }
-            statistics.countRecord();
         } catch (final JsonProcessingException e) {
             throw invalidJson(number, e);
+        }
+    }
+
+    /** Writes a computed value: string, integer, floating point (NaN as null), boolean or null. */
+    static void writeScalar(final JsonGenerator generator, final Object value) throws IOException {
+        if (value == null || value instanceof Double number && !Double.isFinite(number)) {
+            generator.writeNull();
+        } else if (value instanceof Integer || value instanceof Long) {
+            generator.writeNumber(((Number) value).longValue());
+        } else if (value instanceof Number number) {
+            generator.writeNumber(number.doubleValue());
+        } else if (value instanceof Boolean bool) {
+            generator.writeBoolean(bool);
+        } else {
+            generator.writeString(value.toString());
         }
     }
 

@@ -14,15 +14,6 @@ public final class RewriteStatistics {
     private long markers;
     private final Map<MarkerKind, Long> kinds = new EnumMap<>(MarkerKind.class);
 
-    /** Adds another file's counts to these. */
-    public void addAll(final RewriteStatistics other) {
-        records += other.records;
-        recordsWithText += other.recordsWithText;
-        recordsWithMarkers += other.recordsWithMarkers;
-        markers += other.markers;
-        other.kinds.forEach((kind, count) -> kinds.merge(kind, count, Long::sum));
-    }
-
     void countRecord() {
         records++;
     }

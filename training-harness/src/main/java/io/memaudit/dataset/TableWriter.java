@@ -50,18 +50,7 @@ public final class TableWriter implements AutoCloseable {
         json.writeStartObject();
         for (int i = 0; i < columns.size(); i++) {
             json.writeFieldName(columns.get(i));
-            final Object value = values.get(i);
-            if (value == null) {
-                json.writeNull();
-            } else if (value instanceof Integer || value instanceof Long) {
-                json.writeNumber(((Number) value).longValue());
-            } else if (value instanceof Number number) {
-                json.writeNumber(number.doubleValue());
-            } else if (value instanceof Boolean bool) {
-                json.writeBoolean(bool);
-            } else {
-                json.writeString(value.toString());
-            }
+            JsonLinesRewriter.writeScalar(json, values.get(i));
         }
         json.writeEndObject();
         json.writeRaw('\n');

@@ -1,14 +1,13 @@
 package io.memaudit.dataset;
 
-import io.memaudit.core.markers.RewriteResult;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Plain text: the whole stream is one record (one report per file, as MIMIC-CXR ships them). Bytes outside the markers
- * are written back exactly; the text must be UTF-8.
+ * Plain text: the whole stream is one record (one report per file, as MIMIC-CXR ships them). An unchanged text is written
+ * back byte for byte; the text must be UTF-8. Added fields have no place in plain text and are dropped.
  */
 final class TextRewriter implements DatasetRewriter {
     private final RewriteOptions options;
@@ -21,17 +20,15 @@ final class TextRewriter implements DatasetRewriter {
     }
 
     @Override
-    public RewriteStatistics rewrite(final InputStream in, final OutputStream out) throws IOException, MalformedDatasetException {
+    public void rewrite(final InputStream in, final OutputStream out) throws IOException, MalformedDatasetException {
         final byte[] bytes;
         try {
             bytes = new Utf8CheckingInputStream(in).readAllBytes();
         } catch (final Utf8CheckingInputStream.InvalidUtf8Exception e) {
             throw new MalformedDatasetException(e.line(), "invalid UTF-8");
         }
-        final RewriteStatistics statistics = new RewriteStatistics();
-        final RewriteResult result = options.rewrite(new String(bytes, StandardCharsets.UTF_8), key, statistics);
-        out.write(result.markerCount() == 0 ? bytes : result.text().getBytes(StandardCharsets.UTF_8));
-        statistics.countRecord();
-        return statistics;
+        final String text = new String(bytes, StandardCharsets.UTF_8);
+        final String rewritten = options.transform().apply(text, key).text();
+        out.write(rewritten.equals(text) ? bytes : rewritten.getBytes(StandardCharsets.UTF_8));
     }
 }
