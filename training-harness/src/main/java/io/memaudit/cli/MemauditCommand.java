@@ -1,5 +1,6 @@
 package io.memaudit.cli;
 
+import io.memaudit.core.diffusion.BundleException;
 import io.memaudit.dataset.MalformedDatasetException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "memaudit", mixinStandardHelpOptions = true, versionProvider = MemauditCommand.Version.class,
         description = "Find and reduce training-data memorization caused by de-identification markers in medical "
                 + "text-to-image datasets.",
-        subcommands = {RandomizeCommand.class, SectionsCommand.class, LintCommand.class, DemoCommand.class,
+        subcommands = {RandomizeCommand.class, SectionsCommand.class, LintCommand.class, ScoreCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MemauditCommand {
 
@@ -30,6 +31,10 @@ public final class MemauditCommand {
             final String command = "memaudit " + failed.getCommandName();
             if (exception instanceof MalformedDatasetException malformed) {
                 err.println(command + ": " + (malformed.source() == null ? inputOf(failed) : "") + malformed.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            if (exception instanceof BundleException) {
+                err.println(command + ": " + exception.getMessage());
                 return EXIT_BAD_INPUT;
             }
             if (exception instanceof IllegalArgumentException) {

@@ -9,6 +9,7 @@ final class ProgressBar implements AutoCloseable {
     private static final int WIDTH = 30;
 
     private final String label;
+    private final Unit unit;
     private final long total;
     private final LongSupplier done;
     private final PrintStream out;
@@ -16,17 +17,28 @@ final class ProgressBar implements AutoCloseable {
     private final Thread painter;
     private volatile boolean running = true;
 
-    private ProgressBar(final String label, final long total, final LongSupplier done, final PrintStream out) {
+    private ProgressBar(final String label, final long total, final LongSupplier done, final Unit unit, final PrintStream out) {
         this.label = label;
+        this.unit = unit;
         this.total = Math.max(1, total);
         this.done = done;
         this.out = out;
         this.painter = Thread.ofPlatform().daemon().name("memaudit-progress").start(this::paintLoop);
     }
 
+    /** What the bar counts: bytes (shown as MB/s) or items such as files or prompts (shown as items/s). */
+    record Unit(String rateName, double scale) {
+        static final Unit BYTES = new Unit("MB/s", 1e6);
+
+        static Unit items(final String name) {
+            return new Unit(name + "/s", 1);
+        }
+    }
+
     /** Starts a bar, or returns a no-op when {@code enabled} is false. */
-    static AutoCloseable start(final boolean enabled, final String label, final long total, final LongSupplier done) {
-        return enabled ? new ProgressBar(label, total, done, System.err) : () -> { };
+    static AutoCloseable start(final boolean enabled, final String label, final long total, final LongSupplier done,
+                               final Unit unit) {
+        return enabled ? new ProgressBar(label, total, done, unit, System.err) : () -> { };
     }
 
     private void paintLoop() {
@@ -44,11 +56,11 @@ final class ProgressBar implements AutoCloseable {
         final long current = Math.min(done.getAsLong(), total);
         final double fraction = current / (double) total;
         final double seconds = (System.nanoTime() - started) / 1e9;
-        final double rate = current / Math.max(seconds, 1e-9) / 1e6;
+        final double rate = current / Math.max(seconds, 1e-9) / unit.scale();
         final double eta = fraction > 0 ? seconds * (1 - fraction) / fraction : Double.NaN;
         final int filled = (int) Math.round(fraction * WIDTH);
-        out.print(String.format(Locale.ROOT, "\r%s [%s%s] %5.1f%% %7.1f MB/s ETA %s ", label, "#".repeat(filled),
-                " ".repeat(WIDTH - filled), fraction * 100, rate, Double.isNaN(eta) ? "--" : String.format(Locale.ROOT, "%.0fs", eta)));
+        out.print(String.format(Locale.ROOT, "\r%s [%s%s] %5.1f%% %7.1f %s ETA %s ", label, "#".repeat(filled),
+                " ".repeat(WIDTH - filled), fraction * 100, rate, unit.rateName(), Double.isNaN(eta) ? "--" : String.format(Locale.ROOT, "%.0fs", eta)));
         out.flush();
     }
 

@@ -104,7 +104,7 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
         DatasetFiles.writeAtomically(output, out -> {
             try (InputStream raw = Files.newInputStream(input);
                  DatasetFiles.CountingInputStream in = new DatasetFiles.CountingInputStream(raw);
-                 AutoCloseable bar = ProgressBar.start(showProgress, "randomize", size, in::count)) {
+                 AutoCloseable bar = ProgressBar.start(showProgress, "randomize", size, in::count, ProgressBar.Unit.BYTES)) {
                 format.rewriter(options).rewrite(in, out);
             }
             return null;
@@ -136,7 +136,8 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
         final long started = System.nanoTime();
         DatasetFiles.writeDirectoryAtomically(output, staging -> {
             final Set<Path> createdDirectories = new HashSet<>();
-            try (AutoCloseable bar = ProgressBar.start(showProgress, "randomize", reports.size(), done::get)) {
+            try (AutoCloseable bar = ProgressBar.start(showProgress, "randomize", reports.size(), done::get,
+                    ProgressBar.Unit.items("files"))) {
                 for (final Path report : reports.keySet()) {
                     final String relative = input.relativize(report).toString().replace('\\', '/');
                     final Path target = staging.resolve(relative);

@@ -182,7 +182,7 @@ class RandomizeCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"randomize", "demo"})
+    @ValueSource(strings = {"randomize", "sections", "lint", "score", "demo"})
     void everyCommandHasHelp(final String command) {
         assertEquals(0, memaudit(command, "--help"));
         assertTrue(out.toString().contains("Usage: memaudit " + command), out.toString());
