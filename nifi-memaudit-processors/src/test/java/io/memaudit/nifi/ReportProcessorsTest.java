@@ -14,6 +14,8 @@ import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.TestRunner;
 import org.apache.nifi.util.TestRunners;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Plain-text mode, ExtractReportSection and LintPromptDataset through TestRunner with real record services. */
 class ReportProcessorsTest {
@@ -46,6 +48,24 @@ class ReportProcessorsTest {
         out.get(0).assertAttributeEquals(RandomizeDeidMarkers.MARKER_TOTAL, "4");
         out.get(1).assertContentEquals("No markers here.\n");
         out.get(1).assertAttributeEquals(RandomizeDeidMarkers.MARKER_TOTAL, "0");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ReplacementStrategy.class)
+    void textModeAppliesEveryStrategyToEveryMarkerAndLeavesTheLineStructure(final ReplacementStrategy strategy) {
+        final TestRunner runner = TestRunners.newTestRunner(RandomizeDeidMarkers.class);
+        runner.setProperty(RandomizeDeidMarkers.INPUT_MODE, InputMode.TEXT);
+        runner.setProperty(RandomizeDeidMarkers.REPLACEMENT_STRATEGY, strategy);
+        runner.setProperty(RandomizeDeidMarkers.RANDOM_SEED, "9");
+        runner.enqueue(REPORT, Map.of("filename", "s1.txt"));
+        runner.run();
+        runner.assertAllFlowFilesTransferred(RandomizeDeidMarkers.REL_SUCCESS, 1);
+        final MockFlowFile out = runner.getFlowFilesForRelationship(RandomizeDeidMarkers.REL_SUCCESS).get(0);
+        out.assertAttributeEquals(RandomizeDeidMarkers.MARKER_TOTAL, "4");
+        final String text = out.getContent();
+        assertFalse(text.contains("___"), text);
+        assertEquals(REPORT.split("\r\n", -1).length, text.split("\r\n", -1).length, "CRLF lines kept");
+        assertTrue(text.contains("FINAL REPORT") && text.contains("IMPRESSIONS:"), text);
     }
 
     @Test
