@@ -10,6 +10,10 @@ diffusers' DDIMScheduler with eta 0), not from the Java code: its own BERT WordP
 dmem: along the classifier-free-guided DDIM trajectory, at every step t and generation g,
 d = ||eps(x_t, prompt) - eps(x_t, "")||_2 over the whole latent; dmem is the mean over steps and generations, the
 first-step score the mean over generations at the first step.
+
+Token significance: at each of the first SIGNIFICANCE_STEPS steps and each generation, the gradient of d with respect to
+the text encoder's output (conditional branch) by autograd, its L2 norm over the hidden dimension per position, averaged
+over steps and generations.
 """
 import argparse
 import json
@@ -29,6 +33,7 @@ PROMPTS = [
 GENERATIONS = 2
 STEPS = 10
 GUIDANCE = 7.5
+SIGNIFICANCE_STEPS = 2
 
 
 class WordPiece:
@@ -115,6 +120,25 @@ def ddim(config, steps):
     return updates
 
 
+def token_significance(unet, cond, empty, noise, updates):
+    x = torch.from_numpy(noise.copy())
+    total = torch.zeros(cond.shape[1], dtype=torch.float64)
+    for t, sqrt_prev, sqrt_one_minus_prev, x0_from_x, x0_from_eps in updates[:SIGNIFICANCE_STEPS]:
+        timestep = torch.full((GENERATIONS,), t, dtype=torch.int64)
+        with torch.no_grad():
+            eps_u = unet(x, timestep, empty.expand(GENERATIONS, -1, -1))
+        leaf = cond.expand(GENERATIONS, -1, -1).clone().requires_grad_(True)
+        with torch.enable_grad():
+            eps_c = unet(x, timestep, leaf)
+            (eps_c - eps_u).flatten(1).norm(dim=1).sum().backward()
+        total += leaf.grad.norm(dim=2).sum(dim=0).double()
+        with torch.no_grad():
+            eps = eps_u + GUIDANCE * (eps_c.detach() - eps_u)
+            x0 = x0_from_x * x + x0_from_eps * eps
+            x = sqrt_prev * x0 + sqrt_one_minus_prev * eps
+    return (total / (GENERATIONS * SIGNIFICANCE_STEPS)).tolist()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
@@ -152,11 +176,14 @@ def main():
                 eps = eps_u + GUIDANCE * (eps_c - eps_u)
                 x0 = x0_from_x * x + x0_from_eps * eps
                 x = sqrt_prev * x0 + sqrt_one_minus_prev * eps
+            significance = token_significance(unet, cond, empty, noise, updates)
             results.append({"prompt": prompt, "token_ids": ids, "dmem": sum(per_step) / len(per_step),
-                            "dmem_first_step": per_step[0], "per_step": per_step})
+                            "dmem_first_step": per_step[0], "per_step": per_step,
+                            "token_significance": significance})
     with open(os.path.join(args.out, "dmem.json"), "w") as f:
         json.dump({"made_by": "tools/dmem_reference.py", "torch": torch.__version__, "bundle": "models/tiny-init",
                    "generations": GENERATIONS, "steps": STEPS, "guidance": GUIDANCE, "init_noise": "init_noise.npy",
+                   "significance_steps": SIGNIFICANCE_STEPS,
                    "results": results}, f, indent=1)
         f.write("\n")
     for r in results:

@@ -174,8 +174,12 @@ public final class DiffusionModel implements AutoCloseable {
 
     /** The tokenizer's pieces of a prompt (same length as {@link #tokenIds}). */
     public String[] tokens(final String prompt) {
-        final Encoding encoding = tokenizer.encode(prompt);
-        return encoding.getTokens();
+        return encoding(prompt).getTokens();
+    }
+
+    /** The tokenizer's full encoding of a prompt: ids, pieces, character spans, special-token and attention masks. */
+    public Encoding encoding(final String prompt) {
+        return tokenizer.encode(prompt);
     }
 
     /** The text encoder's last hidden state for each prompt: [B, L, D], on {@code target}. */
