@@ -162,6 +162,11 @@ public final class DiffusionModel implements AutoCloseable {
         return manager.getDevice();
     }
 
+    /** Native arrays still held under the model's manager (its own and every open child's): 0 between calls. */
+    int liveArrays() {
+        return manager.getManagedArrays().size();
+    }
+
     /** A child of the model's manager, for one batch of work. */
     public NDManager newSubManager() {
         return manager.newSubManager();

@@ -52,6 +52,18 @@ class MemorizationScorerTest {
     }
 
     @Test
+    void scoringFiveHundredPromptsLeavesNoNativeArraysBehind() {
+        final List<String> prompts = java.util.stream.IntStream.range(0, 500)
+                .mapToObj(i -> "Case " + i + ": small left pleural effusion since ___.").toList();
+        final int before = model.liveArrays();
+        final int[] highWater = {0};
+        new MemorizationScorer(model).score(prompts, new MemorizationScorer.Options(1, 2, 7.5, 50, 3L, null, false),
+                done -> highWater[0] = Math.max(highWater[0], model.liveArrays()));
+        assertEquals(before, model.liveArrays(), "arrays left under the model's manager after scoring");
+        assertEquals(before, highWater[0], "arrays left between batches");
+    }
+
+    @Test
     void theEmptyPromptHasNoTextSignal() {
         final List<MemorizationScorer.Score> scores = new MemorizationScorer(model).score(List.of("", PROMPTS.get(0)),
                 options(2), done -> { });
