@@ -65,10 +65,22 @@ class VaeDecode(torch.nn.Module):
         return ((rgb.mean(dim=1, keepdim=True) + 1.0) / 2.0).clamp(0.0, 1.0)
 
 
+def scheduler_settings(config):
+    """RadEdit's own scheduler config, checked against what the paper's code used (linear 1e-4..0.02, trailing, epsilon)."""
+    settings = {key: config[key] for key in ("num_train_timesteps", "beta_schedule", "beta_start", "beta_end",
+                                             "timestep_spacing", "steps_offset", "prediction_type", "set_alpha_to_one")}
+    expected = {"beta_schedule": "linear", "beta_start": 0.0001, "beta_end": 0.02, "prediction_type": "epsilon"}
+    for key, value in expected.items():
+        if settings[key] != value:
+            print(f"warning: scheduler {key} is {settings[key]!r}, the seed paper used {value!r}")
+    settings["timestep_spacing"] = "trailing"  # RadEdit's pipeline samples with trailing spacing
+    return settings
+
+
 def main():
     import diffusers
     import transformers
-    from diffusers import AutoencoderKL, UNet2DConditionModel
+    from diffusers import AutoencoderKL, DDIMScheduler, UNet2DConditionModel
     from transformers import AutoModel, AutoTokenizer
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -103,9 +115,7 @@ def main():
     bundle = {
         "format_version": 1, "latent_shape": [4, 64, 64], "image_shape": [1, 512, 512], "text_max_length": TEXT_LENGTH,
         "hidden_size": int(states.shape[-1]), "attention_mask": False,
-        "scheduler": {"num_train_timesteps": 1000, "beta_schedule": "linear", "beta_start": 0.0001, "beta_end": 0.02,
-                      "timestep_spacing": "trailing", "steps_offset": 0, "prediction_type": "epsilon",
-                      "set_alpha_to_one": True},
+        "scheduler": scheduler_settings(DDIMScheduler.from_pretrained(RADEDIT, subfolder="scheduler").config),
         "guidance_scale": 7.5, "vae_scaling_factor": scale,
         "provenance": {"made_by": "tools/export_radedit.py", "unet": RADEDIT, "text_encoder": BIOVIL, "vae": SDXL_VAE,
                        "torch": torch.__version__, "diffusers": diffusers.__version__,
