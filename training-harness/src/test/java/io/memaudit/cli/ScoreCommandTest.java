@@ -56,6 +56,20 @@ class ScoreCommandTest {
     }
 
     @Test
+    void mitigateWritesTheTableAndEveryOutcome() throws IOException {
+        final Path in = Files.writeString(directory.resolve("p.jsonl"),
+                "{\"prompt\":\"Compared to ___, small left pleural effusion.\"}\n{\"prompt\":\"No acute process.\"}\n");
+        final Path report = directory.resolve("m.json");
+        assertEquals(0, memaudit("mitigate", "--model", TINY, "--in", in.toString(), "--out", report.toString(), "--samples", "3",
+                "--steps", "3", "--mitigations", "original,random-numbers,remove-markers", "--no-progress"), err.toString());
+        assertTrue(Pattern.compile("original\\s+0\\.\\d{4}\\s+\\d+\\.\\d{4}").matcher(out.toString()).find(), out.toString());
+        final String json = Files.readString(report);
+        assertEquals(6, json.split("\"mitigated_prompt\"").length - 1, json);
+        assertTrue(json.contains("\"mitigated_prompt\" : \"Compared to, small left pleural effusion.\""), json);
+        assertTrue(json.contains("images in [0, 1]"), json);
+    }
+
+    @Test
     void aMissingBundleIsReportedWithoutOutput() throws IOException {
         final Path in = Files.writeString(directory.resolve("p.jsonl"), "{\"prompt\":\"x\"}\n");
         assertEquals(1, memaudit("score", "--model", directory.resolve("none").toString(), "--in", in.toString(), "--out",

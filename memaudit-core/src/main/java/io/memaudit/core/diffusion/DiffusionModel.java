@@ -40,15 +40,17 @@ public final class DiffusionModel implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final Model textEncoder;
     private final Model unet;
+    private final Model vaeDecoder;
     private final NDManager manager;
 
     private DiffusionModel(final Path directory, final BundleConfig config, final HuggingFaceTokenizer tokenizer,
-                           final Model textEncoder, final Model unet, final NDManager manager) {
+                           final Model textEncoder, final Model unet, final Model vaeDecoder, final NDManager manager) {
         this.directory = directory;
         this.config = config;
         this.tokenizer = tokenizer;
         this.textEncoder = textEncoder;
         this.unet = unet;
+        this.vaeDecoder = vaeDecoder;
         this.manager = manager;
     }
 
@@ -83,9 +85,14 @@ public final class DiffusionModel implements AutoCloseable {
             opened.add(textEncoder);
             final Model unet = loadModule(directory, "unet", device);
             opened.add(unet);
+            final Model vaeDecoder = Files.isRegularFile(directory.resolve("vae_decoder.pt"))
+                    ? loadModule(directory, "vae_decoder", device) : null;
+            if (vaeDecoder != null) {
+                opened.add(vaeDecoder);
+            }
             final NDManager manager = NDManager.newBaseManager(device);
             opened.add(manager);
-            final DiffusionModel model = new DiffusionModel(directory, config, tokenizer, textEncoder, unet, manager);
+            final DiffusionModel model = new DiffusionModel(directory, config, tokenizer, textEncoder, unet, vaeDecoder, manager);
             model.probe();
             return model;
         } catch (final BundleException | RuntimeException e) {
@@ -177,6 +184,23 @@ public final class DiffusionModel implements AutoCloseable {
         return tokenizer.encode(prompt).getIds();
     }
 
+    /** Whole words of the tokenizer's vocabulary (letters only, at least three, no special tokens or word pieces). */
+    public List<String> vocabularyWords() {
+        try {
+            final JsonNode vocabulary = new ObjectMapper().readTree(directory.resolve("tokenizer.json").toFile())
+                    .path("model").path("vocab");
+            final List<String> words = new ArrayList<>();
+            vocabulary.fieldNames().forEachRemaining(token -> {
+                if (token.matches("[A-Za-z]{3,}")) {
+                    words.add(token);
+                }
+            });
+            return words;
+        } catch (final IOException e) {
+            throw new java.io.UncheckedIOException(directory.resolve("tokenizer.json") + ": cannot read its vocabulary", e);
+        }
+    }
+
     /** The tokenizer's pieces of a prompt (same length as {@link #tokenIds}). */
     public String[] tokens(final String prompt) {
         return encoding(prompt).getTokens();
@@ -201,6 +225,20 @@ public final class DiffusionModel implements AutoCloseable {
         return forward(unet, new NDList(sample, timesteps.toType(DataType.INT64, false), hiddenStates));
     }
 
+    /** Whether final samples are decoded to images (the bundle has vae_decoder.pt). */
+    public boolean decodesImages() {
+        return vaeDecoder != null;
+    }
+
+    /**
+     * Images for latents [B, C, H, W] through the VAE decoder (after undoing the scaling), clipped to [0, 1] as a viewer
+     * would show them; the latents themselves when the bundle has no decoder.
+     */
+    public NDArray decode(final NDArray latents) {
+        return vaeDecoder == null ? latents
+                : forward(vaeDecoder, new NDList(latents.div(config.vaeScalingFactor()))).clip(0.0, 1.0);
+    }
+
     /** [batch, C, H, W] for this bundle's latents. */
     public Shape latentShape(final long batch) {
         return new Shape(batch, config.latentShape().get(0), config.latentShape().get(1), config.latentShape().get(2));
@@ -214,7 +252,11 @@ public final class DiffusionModel implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(List.of(manager, unet, textEncoder, tokenizer));
+        final List<AutoCloseable> resources = new ArrayList<>(List.of(manager, unet, textEncoder, tokenizer));
+        if (vaeDecoder != null) {
+            resources.add(vaeDecoder);
+        }
+        closeAll(resources);
     }
 
     private static void closeAll(final List<AutoCloseable> resources) {

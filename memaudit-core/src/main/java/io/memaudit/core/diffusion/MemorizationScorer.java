@@ -44,14 +44,21 @@ public final class MemorizationScorer {
      * @param seed global seed for the per-prompt initial noise
      * @param initialNoise [G, C, H, W] used for every prompt instead of seeded noise (for cross-framework comparison), or null
      * @param firstStepOnly stop after the first step (dmem is then not computed)
+     * @param keepSamples return each generation's final sample (decoded to an image when the bundle has a VAE decoder)
      */
     public record Options(int generations, int steps, double guidance, int batchSize, long seed, float[] initialNoise,
-                          boolean firstStepOnly) {
+                          boolean firstStepOnly, boolean keepSamples) {
         public Options {
             if (generations < 1 || steps < 1 || batchSize < 1) {
                 throw new IllegalArgumentException("generations " + generations + ", steps " + steps + " and batch size "
                         + batchSize + " must all be at least 1");
             }
+        }
+
+        /** Options that keep no samples. */
+        public Options(final int generations, final int steps, final double guidance, final int batchSize, final long seed,
+                       final float[] initialNoise, final boolean firstStepOnly) {
+            this(generations, steps, guidance, batchSize, seed, initialNoise, firstStepOnly, false);
         }
     }
 
@@ -61,8 +68,10 @@ public final class MemorizationScorer {
      * @param dmem mean of d_t over steps and generations; NaN when only the first step was run
      * @param firstStep mean of d_t at the first step over generations
      * @param perStep mean of d_t over generations at each step run
+     * @param samples each generation's final sample (image in [0, 1] when the bundle has a VAE decoder, else latent),
+     *                flattened; null unless {@link Options#keepSamples()}
      */
-    public record Score(double dmem, double firstStep, double[] perStep) {
+    public record Score(double dmem, double firstStep, double[] perStep, float[][] samples) {
     }
 
     /** Scores prompts in order; {@code progress} receives the number of prompts finished after each batch. */
@@ -88,6 +97,7 @@ public final class MemorizationScorer {
         final int steps = options.firstStepOnly() ? 1 : options.steps();
         final int[] timesteps = scheduler.timesteps(options.steps());
         final double[][] norms = new double[samples][steps];
+        float[][] finals = null;
         try (NDManager batch = model.newSubManager()) {
             final NDArray conditional = model.encodeText(batch, prompts).repeat(0, generations);
             final NDArray unconditional = model.encodeText(batch, List.of("")).repeat(0, samples);
@@ -112,6 +122,9 @@ public final class MemorizationScorer {
                 }
                 previous.close();
             }
+            if (options.keepSamples()) {
+                finals = flattenedRows(model.decode(latents));
+            }
         }
         final List<Score> scores = new ArrayList<>(prompts.size());
         for (int prompt = 0; prompt < prompts.size(); prompt++) {
@@ -126,9 +139,22 @@ public final class MemorizationScorer {
             for (final double value : perStep) {
                 total += value;
             }
-            scores.add(new Score(options.firstStepOnly() ? Double.NaN : total / steps, perStep[0], perStep));
+            final float[][] promptSamples = finals == null ? null
+                    : java.util.Arrays.copyOfRange(finals, prompt * generations, (prompt + 1) * generations);
+            scores.add(new Score(options.firstStepOnly() ? Double.NaN : total / steps, perStep[0], perStep, promptSamples));
         }
         return scores;
+    }
+
+    private static float[][] flattenedRows(final NDArray batch) {
+        final int rows = (int) batch.getShape().get(0);
+        final int width = (int) (batch.getShape().size() / rows);
+        final float[] values = batch.toFloatArray();
+        final float[][] result = new float[rows][];
+        for (int row = 0; row < rows; row++) {
+            result[row] = java.util.Arrays.copyOfRange(values, row * width, (row + 1) * width);
+        }
+        return result;
     }
 
     /** [prompts * G * C * H * W]: each prompt's G noises, seeded by the global seed and the prompt (or the given noise). */
