@@ -1,6 +1,5 @@
 package io.memaudit.nifi;
 
-import io.memaudit.core.markers.MarkerDialect;
 import io.memaudit.core.markers.MarkerRewriter;
 import io.memaudit.core.markers.RewriteResult;
 import java.nio.ByteBuffer;

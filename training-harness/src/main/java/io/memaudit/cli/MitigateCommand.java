@@ -10,22 +10,17 @@ import io.memaudit.core.mitigation.Mitigation;
 import io.memaudit.core.mitigation.MitigationEvaluation;
 import io.memaudit.core.mitigation.PromptMitigations;
 import io.memaudit.dataset.DatasetFiles;
-import io.memaudit.dataset.DatasetFormat;
 import io.memaudit.dataset.DatasetReader;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,9 +38,6 @@ final class MitigateCommand implements Callable<Integer>, InputCommand {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model bundle directory.")
-    Path model;
-
     @Option(names = "--in", required = true, paramLabel = "FILE", description = "Prompt dataset (.jsonl or .csv).")
     Path input;
 
@@ -57,18 +49,6 @@ final class MitigateCommand implements Callable<Integer>, InputCommand {
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "50", description = "Samples per prompt and mitigation. Default: ${DEFAULT-VALUE}.")
     int samples;
-
-    @Option(names = "--steps", paramLabel = "T", defaultValue = "50", description = "DDIM steps. Default: ${DEFAULT-VALUE}.")
-    int steps;
-
-    @Option(names = "--guidance", paramLabel = "W", description = "Guidance scale. Default: the bundle's.")
-    Double guidance;
-
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "6", description = "Prompts per UNet call. Default: ${DEFAULT-VALUE}.")
-    int batch;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of noise and mitigations. Default: ${DEFAULT-VALUE}.")
-    long seed;
 
     @Option(names = "--insertions", paramLabel = "K", defaultValue = "1", description = "Words or numbers RWA and RNA insert. Default: ${DEFAULT-VALUE}.")
     int insertions;
@@ -84,6 +64,9 @@ final class MitigateCommand implements Callable<Integer>, InputCommand {
     @Option(names = "--progress", negatable = true, description = "Show a progress bar (default: on in a terminal).")
     Boolean progress;
 
+    @Mixin
+    SamplingOptions sampling;
+
     @Override
     public Path input() {
         return input;
@@ -91,23 +74,10 @@ final class MitigateCommand implements Callable<Integer>, InputCommand {
 
     @Override
     public Integer call() throws Exception {
-        final DatasetFormat format = DatasetFormat.of(input);
-        if (format == DatasetFormat.TEXT) {
-            throw new IllegalArgumentException("--in must be .jsonl or .csv");
-        }
         final List<Mitigation> which = mitigations.stream().map(Mitigation::fromName).toList();
-        final Set<String> distinct = new LinkedHashSet<>();
-        try (InputStream in = Files.newInputStream(input)) {
-            DatasetReader.read(format, in, field, null, entry -> {
-                if (entry.text() != null && (limit == 0 || distinct.size() < limit)) {
-                    distinct.add(entry.text());
-                }
-            });
-        }
-        final List<String> prompts = new ArrayList<>(distinct);
-        try (DiffusionModel diffusion = DiffusionModel.load(model, null)) {
-            final MemorizationScorer.Options options = new MemorizationScorer.Options(samples, steps,
-                    guidance != null ? guidance : diffusion.config().guidanceScale(), batch, seed, null, false);
+        final List<String> prompts = DatasetReader.distinctTexts(input, field, limit);
+        try (DiffusionModel diffusion = sampling.load()) {
+            final MemorizationScorer.Options options = sampling.scorerOptions(diffusion, samples, 6, false);
             final MitigationEvaluation evaluation = new MitigationEvaluation(diffusion,
                     new PromptMitigations(diffusion.vocabularyWords(), insertions, EnumSet.of(MarkerDialect.MIMIC_CXR)));
             final AtomicLong done = new AtomicLong();
@@ -123,14 +93,14 @@ final class MitigateCommand implements Callable<Integer>, InputCommand {
                     json.writeStartObject();
                     json.writeStringField("tool", "memaudit mitigate " + MemauditCommand.version());
                     json.writeStringField("created", Instant.now().toString());
-                    json.writeStringField("model", model.toString());
+                    json.writeStringField("model", sampling.model.toString());
                     json.writeStringField("input", input.getFileName().toString());
                     json.writeStringField("distance", "mean pairwise RMS distance on "
                             + (diffusion.decodesImages() ? "images in [0, 1]" : "final latents"));
                     json.writeNumberField("samples", samples);
-                    json.writeNumberField("steps", steps);
+                    json.writeNumberField("steps", options.steps());
                     json.writeNumberField("guidance", options.guidance());
-                    json.writeNumberField("seed", seed);
+                    json.writeNumberField("seed", options.seed());
                     json.writeNumberField("insertions", insertions);
                     json.writeArrayFieldStart("summary");
                     for (final MitigationEvaluation.Summary summary : summaries) {
@@ -159,7 +129,7 @@ final class MitigateCommand implements Callable<Integer>, InputCommand {
             });
             final PrintWriter out = spec.commandLine().getOut();
             out.printf(Locale.ROOT, "%d prompts x %d mitigations, %d samples each, %d steps; distance on %s%n", prompts.size(),
-                    which.size(), samples, steps, diffusion.decodesImages() ? "images" : "latents");
+                    which.size(), samples, options.steps(), diffusion.decodesImages() ? "images" : "latents");
             out.printf(Locale.ROOT, "%-16s %10s %10s%n", "mitigation", "diversity", "dmem");
             for (final MitigationEvaluation.Summary summary : summaries) {
                 out.printf(Locale.ROOT, "%-16s %10.4f %10.4f%n", summary.mitigation().displayName(), summary.meanDiversity(),

@@ -1,9 +1,7 @@
 package io.memaudit.cli;
 
-import ai.djl.Device;
 import io.memaudit.core.diffusion.DiffusionModel;
 import io.memaudit.core.diffusion.MemorizationScorer;
-import io.memaudit.core.diffusion.NpyFile;
 import io.memaudit.dataset.DatasetFiles;
 import io.memaudit.dataset.DatasetFormat;
 import io.memaudit.dataset.DatasetReader;
@@ -18,14 +16,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,9 +40,6 @@ final class ScoreCommand implements Callable<Integer>, InputCommand {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model bundle directory (see README, Model bundles).")
-    Path model;
-
     @Option(names = "--in", required = true, paramLabel = "FILE", description = "Prompt dataset (.jsonl or .csv).")
     Path input;
 
@@ -58,36 +52,17 @@ final class ScoreCommand implements Callable<Integer>, InputCommand {
     @Option(names = "--generations", paramLabel = "G", defaultValue = "4", description = "Trajectories per prompt. Default: ${DEFAULT-VALUE}.")
     int generations;
 
-    @Option(names = "--steps", paramLabel = "T", defaultValue = "50", description = "DDIM steps. Default: ${DEFAULT-VALUE}.")
-    int steps;
-
-    @Option(names = "--guidance", paramLabel = "W", description = "Guidance scale. Default: the bundle's (RadEdit: 7.5).")
-    Double guidance;
-
-    @Option(names = "--batch", paramLabel = "N", defaultValue = "8",
-            description = "Prompts per UNet call (each brings 2G samples); scores do not depend on it. Default: ${DEFAULT-VALUE}.")
-    int batch;
-
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0",
-            description = "Seed of each prompt's initial noise (derived from the seed and the prompt). Default: ${DEFAULT-VALUE}.")
-    long seed;
-
-    @Option(names = "--init-noise", paramLabel = "FILE.npy",
-            description = "Initial noise [G,C,H,W] (float32 .npy) used for every prompt instead of seeded noise.")
-    Path initialNoise;
-
     @Option(names = "--first-step-only", description = "Run only the first step: dmem_first_step, no dmem (much cheaper).")
     boolean firstStepOnly;
 
     @Option(names = "--top-percent", paramLabel = "P", description = "Mark the top P percent of distinct prompts as memorized.")
     Double topPercent;
 
-    @Option(names = "--device", paramLabel = "cpu|gpu|auto", defaultValue = "auto",
-            description = "Where to run: auto uses a GPU when DJL finds a CUDA libtorch. Default: ${DEFAULT-VALUE}.")
-    String device;
-
     @Option(names = "--progress", negatable = true, description = "Show a progress bar (default: on in a terminal).")
     Boolean progress;
+
+    @Mixin
+    SamplingOptions sampling;
 
     @Override
     public Path input() {
@@ -97,31 +72,18 @@ final class ScoreCommand implements Callable<Integer>, InputCommand {
     @Override
     public Integer call() throws Exception {
         final DatasetFormat format = DatasetFormat.of(input);
-        if (format == DatasetFormat.TEXT) {
-            throw new IllegalArgumentException("--in must be .jsonl or .csv (use memaudit sections to turn reports into prompts)");
-        }
         if (DatasetFormat.of(output) != format) {
             throw new IllegalArgumentException("--out " + output + " must have the same format as --in " + input);
         }
         if (topPercent != null && !(topPercent > 0 && topPercent <= 100)) {
             throw new IllegalArgumentException("--top-percent " + topPercent + " must be in (0, 100]");
         }
-        final Set<String> distinct = new LinkedHashSet<>();
-        try (InputStream in = Files.newInputStream(input)) {
-            DatasetReader.read(format, in, field, null, entry -> {
-                if (entry.text() != null) {
-                    distinct.add(entry.text());
-                }
-            });
-        }
-        final List<String> prompts = new ArrayList<>(distinct);
+        final List<String> prompts = DatasetReader.distinctTexts(input, field, 0);
         final long started = System.nanoTime();
         final Map<String, MemorizationScorer.Score> scores = new HashMap<>();
         final String modelDescription;
-        try (DiffusionModel diffusion = DiffusionModel.load(model, device())) {
-            final MemorizationScorer.Options options = new MemorizationScorer.Options(generations, steps,
-                    guidance != null ? guidance : diffusion.config().guidanceScale(), batch, seed,
-                    initialNoise == null ? null : NpyFile.read(initialNoise).values(), firstStepOnly);
+        try (DiffusionModel diffusion = sampling.load()) {
+            final MemorizationScorer.Options options = sampling.scorerOptions(diffusion, generations, 8, firstStepOnly);
             final AtomicLong done = new AtomicLong();
             final boolean showProgress = progress != null ? progress : System.console() != null;
             try (AutoCloseable bar = ProgressBar.start(showProgress, "score", prompts.size(), done::get,
@@ -144,15 +106,6 @@ final class ScoreCommand implements Callable<Integer>, InputCommand {
             printSummary(prompts.size(), seconds, threshold, scores, diffusion.device().toString());
         }
         return 0;
-    }
-
-    private Device device() {
-        return switch (device.toLowerCase(Locale.ROOT)) {
-            case "auto" -> null;
-            case "cpu" -> Device.cpu();
-            case "gpu" -> Device.gpu();
-            default -> throw new IllegalArgumentException("--device '" + device + "': use cpu, gpu or auto");
-        };
     }
 
     private double value(final MemorizationScorer.Score score) {
@@ -195,7 +148,8 @@ final class ScoreCommand implements Callable<Integer>, InputCommand {
                               final Map<String, MemorizationScorer.Score> scores, final String deviceName) {
         final PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "Scored %,d distinct prompts of %s on %s in %.1f s (%.2f prompts/s; %d generations x %d steps)%n",
-                prompts, input, deviceName, seconds, prompts / Math.max(seconds, 1e-9), generations, firstStepOnly ? 1 : steps);
+                prompts, input, deviceName, seconds, prompts / Math.max(seconds, 1e-9), generations,
+                firstStepOnly ? 1 : sampling.steps);
         if (threshold != null) {
             final long memorized = scores.values().stream().filter(score -> value(score) >= threshold).count();
             out.printf(Locale.ROOT, "  top %s%%: %s >= %.6f marks %,d prompts memorized (use this threshold in NiFi)%n",
@@ -227,9 +181,9 @@ final class ScoreCommand implements Callable<Integer>, InputCommand {
                   "top_percent": %s,
                   "threshold": %s
                 }
-                """, MemauditCommand.version(), Instant.now(), input.getFileName(), model, bundleProvenance, deviceName,
+                """, MemauditCommand.version(), Instant.now(), input.getFileName(), sampling.model, bundleProvenance, deviceName,
                 options.generations(), options.steps(), options.guidance(), options.seed(),
-                initialNoise == null ? "null" : "\"" + initialNoise.getFileName() + "\"", options.firstStepOnly(),
+                sampling.initialNoise == null ? "null" : "\"" + sampling.initialNoise.getFileName() + "\"", options.firstStepOnly(),
                 options.batchSize(), prompts, topPercent == null ? "null" : topPercent.toString(),
                 threshold == null || threshold.isInfinite() ? "null" : threshold.toString());
         DatasetFiles.writeAtomically(provenance, out -> {

@@ -5,6 +5,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Reads the text field (and optionally a key field) of every record of a JSON Lines or CSV dataset, for commands that
@@ -23,6 +29,24 @@ public final class DatasetReader {
     }
 
     private DatasetReader() {
+    }
+
+    /** The distinct texts of a dataset file in order of first appearance, at most {@code limit} (0: all). */
+    public static List<String> distinctTexts(final Path file, final String textField, final int limit)
+            throws IOException, MalformedDatasetException {
+        final DatasetFormat format = DatasetFormat.of(file);
+        if (format == DatasetFormat.TEXT) {
+            throw new IllegalArgumentException(file + ": prompts are read from .jsonl or .csv (memaudit sections turns reports into prompts)");
+        }
+        final Set<String> distinct = new LinkedHashSet<>();
+        try (InputStream in = Files.newInputStream(file)) {
+            read(format, in, textField, null, entry -> {
+                if (entry.text() != null && (limit == 0 || distinct.size() < limit)) {
+                    distinct.add(entry.text());
+                }
+            });
+        }
+        return new ArrayList<>(distinct);
     }
 
     public static void read(final DatasetFormat format, final InputStream in, final String textField, final String keyField,
