@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Find and reduce training-data memorization caused by de-identification markers in medical "
                 + "text-to-image datasets.",
         subcommands = {RandomizeCommand.class, SectionsCommand.class, LintCommand.class, ScoreCommand.class, MitigateCommand.class,
+                BenchCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MemauditCommand {

@@ -18,10 +18,12 @@ import java.util.List;
  * @param scheduler the DDIM schedule
  * @param guidanceScale default classifier-free guidance scale
  * @param vaeScalingFactor latents are scaled by this after the VAE encoder (SDXL VAE: 0.13025)
+ * @param unetFlopsPerSample floating-point operations of one UNet evaluation of one sample, 0 when not recorded
  * @param provenance how the bundle was made, as written
  */
 public record BundleConfig(List<Integer> latentShape, int textMaxLength, int hiddenSize, boolean attentionMask,
-                           SchedulerConfig scheduler, double guidanceScale, double vaeScalingFactor, JsonNode provenance) {
+                           SchedulerConfig scheduler, double guidanceScale, double vaeScalingFactor, long unetFlopsPerSample,
+                           JsonNode provenance) {
     public static final int FORMAT_VERSION = 1;
 
     public BundleConfig {
@@ -85,7 +87,7 @@ public record BundleConfig(List<Integer> latentShape, int textMaxLength, int hid
         }
         return new BundleConfig(latentShape, textLength, hidden, root.path("attention_mask").asBoolean(false),
                 schedulerConfig, number(file, root, "guidance_scale"), root.path("vae_scaling_factor").asDouble(1.0),
-                root.path("provenance"));
+                root.path("unet_flops_per_sample").asLong(0), root.path("provenance"));
     }
 
     private static JsonNode field(final Path file, final JsonNode node, final String name) throws BundleException {
