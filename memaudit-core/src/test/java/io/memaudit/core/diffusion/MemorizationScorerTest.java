@@ -64,6 +64,23 @@ class MemorizationScorerTest {
     }
 
     @Test
+    void scoresDoNotDependOnTheEnginesThreadCount() {
+        final MemorizationScorer scorer = new MemorizationScorer(model);
+        final int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        try {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
+            final List<MemorizationScorer.Score> one = scorer.score(PROMPTS, options(5), done -> { });
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(2);
+            final List<MemorizationScorer.Score> two = scorer.score(PROMPTS, options(5), done -> { });
+            for (int i = 0; i < PROMPTS.size(); i++) {
+                assertEquals(one.get(i).dmem(), two.get(i).dmem(), one.get(i).dmem() * 1e-5, "prompt " + i);
+            }
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+        }
+    }
+
+    @Test
     void theEmptyPromptHasNoTextSignal() {
         final List<MemorizationScorer.Score> scores = new MemorizationScorer(model).score(List.of("", PROMPTS.get(0)),
                 options(2), done -> { });
