@@ -142,7 +142,8 @@ public class ExtractReportSection extends AbstractProcessor {
         if (flowFile == null) {
             return;
         }
-        final long maximum = context.getProperty(MAXIMUM_REPORT_SIZE).asDataSize(DataUnit.B).longValue();
+        // held in one array: never more than a Java array can hold, whatever the property says
+        final long maximum = Math.min(context.getProperty(MAXIMUM_REPORT_SIZE).asDataSize(DataUnit.B).longValue(), Integer.MAX_VALUE - 8);
         if (flowFile.getSize() > maximum) {
             fail(session, flowFile, "the report is " + flowFile.getSize() + " bytes, above Maximum Report Size (" + maximum + ")");
             return;

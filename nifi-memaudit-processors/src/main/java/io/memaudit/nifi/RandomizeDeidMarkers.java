@@ -343,7 +343,8 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
     /** Text mode: the content is one UTF-8 text; it is rewritten only when it holds a marker. */
     private void rewriteText(final ProcessContext context, final ProcessSession session, final FlowFile flowFile,
                              final MarkerRewriter rewriter) {
-        final long maximum = context.getProperty(MAXIMUM_TEXT_SIZE).asDataSize(DataUnit.B).longValue();
+        // held in one array: never more than a Java array can hold, whatever the property says
+        final long maximum = Math.min(context.getProperty(MAXIMUM_TEXT_SIZE).asDataSize(DataUnit.B).longValue(), Integer.MAX_VALUE - 8);
         if (flowFile.getSize() > maximum) {
             fail(session, flowFile, "Content is " + flowFile.getSize() + " bytes, above Maximum Text Size (" + maximum
                     + " bytes): raise the limit or split the content");
