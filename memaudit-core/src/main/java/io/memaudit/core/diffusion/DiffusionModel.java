@@ -201,6 +201,11 @@ public final class DiffusionModel implements AutoCloseable {
         }
     }
 
+    /** Whether the prompt has more tokens than the text encoder takes (it is then truncated to text_max_length). */
+    public boolean isTruncated(final String prompt) {
+        return encoding(prompt).exceedMaxLength();
+    }
+
     /** The tokenizer's pieces of a prompt (same length as {@link #tokenIds}). */
     public String[] tokens(final String prompt) {
         return encoding(prompt).getTokens();

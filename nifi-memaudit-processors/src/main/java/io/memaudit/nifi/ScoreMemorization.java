@@ -1,0 +1,309 @@
+package io.memaudit.nifi;
+
+import io.memaudit.core.diffusion.MemorizationScorer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.nifi.annotation.behavior.InputRequirement;
+import org.apache.nifi.annotation.behavior.WritesAttribute;
+import org.apache.nifi.annotation.behavior.WritesAttributes;
+import org.apache.nifi.annotation.documentation.CapabilityDescription;
+import org.apache.nifi.annotation.documentation.SeeAlso;
+import org.apache.nifi.annotation.documentation.Tags;
+import org.apache.nifi.annotation.documentation.UseCase;
+import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.flowfile.FlowFile;
+import org.apache.nifi.flowfile.attributes.CoreAttributes;
+import org.apache.nifi.processor.AbstractProcessor;
+import org.apache.nifi.processor.ProcessContext;
+import org.apache.nifi.processor.ProcessSession;
+import org.apache.nifi.processor.Relationship;
+import org.apache.nifi.processor.exception.ProcessException;
+import org.apache.nifi.processor.util.StandardValidators;
+import org.apache.nifi.record.path.FieldValue;
+import org.apache.nifi.record.path.RecordPath;
+import org.apache.nifi.record.path.validation.RecordPathValidator;
+import org.apache.nifi.serialization.RecordReader;
+import org.apache.nifi.serialization.RecordReaderFactory;
+import org.apache.nifi.serialization.RecordSetWriter;
+import org.apache.nifi.serialization.RecordSetWriterFactory;
+import org.apache.nifi.serialization.WriteResult;
+import org.apache.nifi.serialization.record.Record;
+import org.apache.nifi.serialization.record.RecordField;
+import org.apache.nifi.serialization.record.RecordFieldType;
+import org.apache.nifi.serialization.record.RecordSchema;
+
+@InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
+@Tags({"memaudit", "memorization", "dmem", "diffusion", "privacy", "record", "route", "partition"})
+@CapabilityDescription("""
+        Scores every record's prompt for training-data memorization with dmem (Wen et al. 2024) on the model of a \
+        DiffusionModelService, writes dmem and dmem_first_step into each record, and splits the records, PartitionRecord \
+        style, into children on 'memorized' (score at or above the Memorization Threshold), 'not memorized' and 'failure' \
+        (records whose prompt field is missing or not a string, or whose batch failed, with the reason in score_error); the \
+        input goes to 'original'. Identical prompts are scored once; prompts are batched across records into one UNet call.""")
+@WritesAttributes({
+        @WritesAttribute(attribute = "record.count", description = "Records in each child"),
+        @WritesAttribute(attribute = ScoreMemorization.MEMORIZED_COUNT, description = "On 'original': records routed to memorized"),
+        @WritesAttribute(attribute = ScoreMemorization.NOT_MEMORIZED_COUNT, description = "On 'original': records routed to not memorized"),
+        @WritesAttribute(attribute = ScoreMemorization.FAILURE_COUNT, description = "On 'original': records routed to failure"),
+        @WritesAttribute(attribute = ScoreMemorization.ERROR, description = "Why the whole FlowFile failed (unreadable content)")
+})
+@SeeAlso({StandardDiffusionModelService.class, RandomizeDeidMarkers.class})
+@UseCase(
+        description = "Send memorized prompts of a caption dataset to review before release.",
+        keywords = {"memorization", "dmem", "review", "release"},
+        configuration = """
+                Score a calibration sample with `memaudit score --top-percent 1` and use the printed threshold as \
+                "Memorization Threshold". Point "Diffusion Model Service" at a StandardDiffusionModelService with the \
+                bundle. Connect 'memorized' to a review directory and 'not memorized' onward.
+                """
+)
+public class ScoreMemorization extends AbstractProcessor {
+    static final String MEMORIZED_COUNT = "memaudit.memorized.count";
+    static final String NOT_MEMORIZED_COUNT = "memaudit.not.memorized.count";
+    static final String FAILURE_COUNT = "memaudit.failure.count";
+    static final String ERROR = "memaudit.error";
+
+    static final PropertyDescriptor RECORD_READER = new PropertyDescriptor.Builder()
+            .name("Record Reader").description("Reads the incoming records.")
+            .identifiesControllerService(RecordReaderFactory.class).required(true).build();
+    static final PropertyDescriptor RECORD_WRITER = new PropertyDescriptor.Builder()
+            .name("Record Writer").description("Writes the scored records of each child.")
+            .identifiesControllerService(RecordSetWriterFactory.class).required(true).build();
+    static final PropertyDescriptor MODEL_SERVICE = new PropertyDescriptor.Builder()
+            .name("Diffusion Model Service").description("The loaded model bundle.")
+            .identifiesControllerService(DiffusionModelService.class).required(true).build();
+    static final PropertyDescriptor TEXT_FIELD = new PropertyDescriptor.Builder()
+            .name("Text Field").description("RecordPath of the prompt, e.g. /prompt.")
+            .required(true).defaultValue("/prompt").addValidator(new RecordPathValidator()).build();
+    static final PropertyDescriptor SCORING_MODE = new PropertyDescriptor.Builder()
+            .name("Scoring Mode").description("How much of the trajectory to run.")
+            .required(true).allowableValues(ScoringMode.class).defaultValue(ScoringMode.FULL).build();
+    static final PropertyDescriptor MEMORIZATION_THRESHOLD = new PropertyDescriptor.Builder()
+            .name("Memorization Threshold")
+            .description("Absolute score at or above which a record is memorized (dmem; dmem_first_step in first-step mode). "
+                    + "Get it from a calibration run: memaudit score --top-percent 1 prints the top-1% threshold.")
+            .required(true).addValidator(StandardValidators.NUMBER_VALIDATOR).build();
+    static final PropertyDescriptor SCREENING_THRESHOLD = new PropertyDescriptor.Builder()
+            .name("Screening Threshold")
+            .description("First-step score at or above which a record gets the full dmem in two-stage mode.")
+            .required(true).addValidator(StandardValidators.NUMBER_VALIDATOR)
+            .dependsOn(SCORING_MODE, ScoringMode.TWO_STAGE).build();
+    static final PropertyDescriptor GENERATIONS = new PropertyDescriptor.Builder()
+            .name("Generations").description("Trajectories per prompt.")
+            .required(true).defaultValue("4").addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR).build();
+    static final PropertyDescriptor STEPS = new PropertyDescriptor.Builder()
+            .name("Steps").description("DDIM steps.")
+            .required(true).defaultValue("50").addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR).build();
+    static final PropertyDescriptor GUIDANCE_SCALE = new PropertyDescriptor.Builder()
+            .name("Guidance Scale").description("Classifier-free guidance scale; empty for the bundle's (RadEdit: 7.5).")
+            .required(false).addValidator(StandardValidators.NUMBER_VALIDATOR).build();
+    static final PropertyDescriptor RANDOM_SEED = new PropertyDescriptor.Builder()
+            .name("Random Seed").description("Seed of each prompt's initial noise (derived from the seed and the prompt).")
+            .required(true).defaultValue("0").addValidator(StandardValidators.LONG_VALIDATOR).build();
+    static final PropertyDescriptor BATCH_SIZE = new PropertyDescriptor.Builder()
+            .name("Batch Size").description("Prompts per UNet call (capped by the service); scores do not depend on it.")
+            .required(true).defaultValue("8").addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR).build();
+
+    static final Relationship REL_MEMORIZED = new Relationship.Builder()
+            .name("memorized").description("Records scoring at or above the Memorization Threshold").build();
+    static final Relationship REL_NOT_MEMORIZED = new Relationship.Builder()
+            .name("not memorized").description("Records scoring below the threshold").build();
+    static final Relationship REL_FAILURE = new Relationship.Builder()
+            .name("failure").description("Records that could not be scored (score_error says why), or whole FlowFiles that could "
+                    + "not be read (memaudit.error)").build();
+    static final Relationship REL_ORIGINAL = new Relationship.Builder()
+            .name("original").description("The input FlowFile, once its records have been routed").build();
+
+    private static final List<PropertyDescriptor> PROPERTIES = List.of(RECORD_READER, RECORD_WRITER, MODEL_SERVICE, TEXT_FIELD,
+            SCORING_MODE, MEMORIZATION_THRESHOLD, SCREENING_THRESHOLD, GENERATIONS, STEPS, GUIDANCE_SCALE, RANDOM_SEED, BATCH_SIZE);
+    private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_MEMORIZED, REL_NOT_MEMORIZED, REL_FAILURE, REL_ORIGINAL);
+    private static final RecordField DMEM = new RecordField("dmem", RecordFieldType.DOUBLE.getDataType());
+    private static final RecordField FIRST_STEP = new RecordField("dmem_first_step", RecordFieldType.DOUBLE.getDataType());
+    private static final RecordField TRUNCATED = new RecordField("prompt_truncated", RecordFieldType.BOOLEAN.getDataType());
+    private static final RecordField SCORE_ERROR = new RecordField("score_error", RecordFieldType.STRING.getDataType());
+
+    @Override
+    protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
+        return PROPERTIES;
+    }
+
+    @Override
+    public Set<Relationship> getRelationships() {
+        return RELATIONSHIPS;
+    }
+
+    /** A prompt's outcome: scores, or why it has none. */
+    private record Outcome(Double dmem, Double firstStep, String error) {
+    }
+
+    @Override
+    public void onTrigger(final ProcessContext context, final ProcessSession session) {
+        final FlowFile original = session.get();
+        if (original == null) {
+            return;
+        }
+        final RecordReaderFactory readerFactory = context.getProperty(RECORD_READER).asControllerService(RecordReaderFactory.class);
+        final RecordSetWriterFactory writerFactory = context.getProperty(RECORD_WRITER).asControllerService(RecordSetWriterFactory.class);
+        final DiffusionModelService model = context.getProperty(MODEL_SERVICE).asControllerService(DiffusionModelService.class);
+        final RecordPath textPath = RecordPath.compile(context.getProperty(TEXT_FIELD).getValue());
+        final Map<String, String> attributes = original.getAttributes();
+        final List<Record> records = new ArrayList<>();
+        try {
+            session.read(original, in -> readAll(readerFactory, attributes, in, records));
+        } catch (final ProcessException e) {
+            final String reason = RandomizeDeidMarkers.describe(e);
+            getLogger().error("Failed to read records of {}: {}", original, reason);
+            getLogger().debug("Full error for {} (may quote record text)", original, e);
+            session.transfer(session.putAttribute(session.penalize(original), ERROR, reason), REL_FAILURE);
+            return;
+        }
+        final Set<String> prompts = new LinkedHashSet<>();
+        for (final Record record : records) {
+            final String text = text(textPath, record);
+            if (text != null) {
+                prompts.add(text);
+            }
+        }
+        final Map<String, Outcome> outcomes = score(context, model, new ArrayList<>(prompts));
+        final ScoringMode mode = context.getProperty(SCORING_MODE).asAllowableValue(ScoringMode.class);
+        final double threshold = context.getProperty(MEMORIZATION_THRESHOLD).asDouble();
+        final Map<Relationship, List<Record>> routed = new LinkedHashMap<>();
+        for (final Relationship relationship : List.of(REL_MEMORIZED, REL_NOT_MEMORIZED, REL_FAILURE)) {
+            routed.put(relationship, new ArrayList<>());
+        }
+        for (final Record record : records) {
+            final String text = text(textPath, record);
+            final Outcome outcome = text == null ? new Outcome(null, null, "the text field is missing or not a string")
+                    : outcomes.get(text);
+            record.setValue(DMEM, outcome.dmem());
+            record.setValue(FIRST_STEP, outcome.firstStep());
+            record.setValue(TRUNCATED, text != null && model.isTruncated(text));
+            record.setValue(SCORE_ERROR, outcome.error());
+            record.incorporateInactiveFields();
+            final Double score = mode == ScoringMode.FIRST_STEP ? outcome.firstStep() : outcome.dmem();
+            final Relationship relationship = outcome.error() != null ? REL_FAILURE
+                    : score != null && score >= threshold ? REL_MEMORIZED : REL_NOT_MEMORIZED;
+            routed.get(relationship).add(record);
+        }
+        final List<FlowFile> children = new ArrayList<>();
+        try {
+            for (final Map.Entry<Relationship, List<Record>> entry : routed.entrySet()) {
+                if (entry.getValue().isEmpty()) {
+                    continue;
+                }
+                FlowFile child = session.create(original);
+                final Map<String, String> written = new HashMap<>();
+                child = session.write(child, out -> written.putAll(writeAll(writerFactory, attributes, entry.getValue(), out)));
+                child = session.putAllAttributes(child, written);
+                children.add(child);
+                session.transfer(child, entry.getKey());
+            }
+        } catch (final ProcessException e) {
+            session.remove(children);
+            final String reason = RandomizeDeidMarkers.describe(e);
+            getLogger().error("Failed to write the routed records of {}: {}", original, reason);
+            session.transfer(session.putAttribute(original, ERROR, reason), REL_FAILURE);
+            return;
+        }
+        session.getProvenanceReporter().fork(original, children);
+        session.transfer(session.putAllAttributes(original, Map.of(
+                MEMORIZED_COUNT, String.valueOf(routed.get(REL_MEMORIZED).size()),
+                NOT_MEMORIZED_COUNT, String.valueOf(routed.get(REL_NOT_MEMORIZED).size()),
+                FAILURE_COUNT, String.valueOf(routed.get(REL_FAILURE).size()))), REL_ORIGINAL);
+    }
+
+    /** Scores distinct prompts batch by batch, so that a failing batch costs only its own prompts. */
+    private Map<String, Outcome> score(final ProcessContext context, final DiffusionModelService model, final List<String> prompts) {
+        final ScoringMode mode = context.getProperty(SCORING_MODE).asAllowableValue(ScoringMode.class);
+        final int batch = context.getProperty(BATCH_SIZE).asInteger();
+        final double guidance = context.getProperty(GUIDANCE_SCALE).isSet() ? context.getProperty(GUIDANCE_SCALE).asDouble()
+                : model.config().guidanceScale();
+        final int generations = context.getProperty(GENERATIONS).asInteger();
+        final int steps = context.getProperty(STEPS).asInteger();
+        final long seed = context.getProperty(RANDOM_SEED).asLong();
+        final Map<String, Outcome> outcomes = new HashMap<>();
+        final boolean firstStepPass = mode != ScoringMode.FULL;
+        final MemorizationScorer.Options options = new MemorizationScorer.Options(generations, steps, guidance, batch, seed, null,
+                firstStepPass);
+        final Map<String, MemorizationScorer.Score> scores = scoreInBatches(model, prompts, options, batch, outcomes);
+        if (mode == ScoringMode.TWO_STAGE) {
+            final double screening = context.getProperty(SCREENING_THRESHOLD).asDouble();
+            final List<String> candidates = prompts.stream().filter(scores::containsKey)
+                    .filter(prompt -> scores.get(prompt).firstStep() >= screening).toList();
+            final Map<String, MemorizationScorer.Score> full = scoreInBatches(model, candidates,
+                    new MemorizationScorer.Options(generations, steps, guidance, batch, seed, null, false), batch, outcomes);
+            scores.forEach((prompt, score) -> {
+                final MemorizationScorer.Score detailed = full.get(prompt);
+                outcomes.putIfAbsent(prompt, new Outcome(detailed == null ? null : detailed.dmem(), score.firstStep(), null));
+            });
+        } else {
+            scores.forEach((prompt, score) -> outcomes.putIfAbsent(prompt,
+                    new Outcome(Double.isNaN(score.dmem()) ? null : score.dmem(), score.firstStep(), null)));
+        }
+        return outcomes;
+    }
+
+    private Map<String, MemorizationScorer.Score> scoreInBatches(final DiffusionModelService model, final List<String> prompts,
+                                                                 final MemorizationScorer.Options options, final int batch,
+                                                                 final Map<String, Outcome> failures) {
+        final Map<String, MemorizationScorer.Score> scores = new HashMap<>();
+        for (int start = 0; start < prompts.size(); start += batch) {
+            final List<String> slice = prompts.subList(start, Math.min(prompts.size(), start + batch));
+            try {
+                final List<MemorizationScorer.Score> results = model.score(slice, options);
+                for (int i = 0; i < slice.size(); i++) {
+                    scores.put(slice.get(i), results.get(i));
+                }
+            } catch (final RuntimeException e) {
+                getLogger().error("Scoring a batch of {} prompts failed: {}", slice.size(), e.getClass().getSimpleName());
+                getLogger().debug("Full scoring error", e);
+                slice.forEach(prompt -> failures.put(prompt, new Outcome(null, null, "scoring failed: " + e.getClass().getSimpleName())));
+            }
+        }
+        return scores;
+    }
+
+    private void readAll(final RecordReaderFactory factory, final Map<String, String> attributes, final InputStream in,
+                         final List<Record> records) {
+        try (RecordReader reader = factory.createRecordReader(attributes, in, -1, getLogger())) {
+            Record record;
+            while ((record = reader.nextRecord()) != null) {
+                records.add(record);
+            }
+        } catch (final Exception e) {
+            throw new ProcessException(e);
+        }
+    }
+
+    private Map<String, String> writeAll(final RecordSetWriterFactory factory, final Map<String, String> attributes,
+                                         final List<Record> records, final OutputStream out) {
+        try {
+            final RecordSchema schema = factory.getSchema(attributes, records.get(0).getSchema());
+            try (RecordSetWriter writer = factory.createWriter(getLogger(), schema, out, attributes)) {
+                writer.beginRecordSet();
+                for (final Record record : records) {
+                    writer.write(record);
+                }
+                final WriteResult result = writer.finishRecordSet();
+                final Map<String, String> written = new HashMap<>(result.getAttributes());
+                written.put(CoreAttributes.MIME_TYPE.key(), writer.getMimeType());
+                return written;
+            }
+        } catch (final Exception e) {
+            throw new ProcessException(e);
+        }
+    }
+
+    private static String text(final RecordPath path, final Record record) {
+        return path.evaluate(record).getSelectedFields().map(FieldValue::getValue).filter(Objects::nonNull)
+                .filter(String.class::isInstance).map(String.class::cast).findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,153 @@
+package io.memaudit.nifi;
+
+import ai.djl.Device;
+import io.memaudit.core.diffusion.BundleConfig;
+import io.memaudit.core.diffusion.BundleException;
+import io.memaudit.core.diffusion.DiffusionModel;
+import io.memaudit.core.diffusion.MemorizationScorer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import org.apache.nifi.annotation.documentation.CapabilityDescription;
+import org.apache.nifi.annotation.documentation.Tags;
+import org.apache.nifi.annotation.lifecycle.OnDisabled;
+import org.apache.nifi.annotation.lifecycle.OnEnabled;
+import org.apache.nifi.components.PropertyDescriptor;
+import org.apache.nifi.components.ValidationContext;
+import org.apache.nifi.components.ValidationResult;
+import org.apache.nifi.controller.AbstractControllerService;
+import org.apache.nifi.controller.ConfigurationContext;
+import org.apache.nifi.expression.ExpressionLanguageScope;
+import org.apache.nifi.processor.util.StandardValidators;
+import org.apache.nifi.reporting.InitializationException;
+
+@Tags({"memaudit", "diffusion", "model", "djl", "pytorch", "memorization", "gpu"})
+@CapabilityDescription("""
+        Loads a memaudit model bundle (bundle.json, tokenizer.json, text_encoder.pt, unet.pt; e.g. RadEdit exported with \
+        tools/export_radedit.py) once, with DJL's PyTorch engine and no network access, and shares it with every processor \
+        that references this service. Enabling checks every file and runs one sample through each module; a bundle that \
+        does not fit says which file is wrong. Disabling releases all native memory.""")
+public class StandardDiffusionModelService extends AbstractControllerService implements DiffusionModelService {
+
+    static final PropertyDescriptor MODEL_DIRECTORY = new PropertyDescriptor.Builder()
+            .name("Model Bundle Directory")
+            .description("Directory of the model bundle (see memaudit's README, Model bundles).")
+            .required(true)
+            .expressionLanguageSupported(ExpressionLanguageScope.ENVIRONMENT)
+            .addValidator(StandardValidators.createDirectoryExistsValidator(true, false))
+            .build();
+
+    static final PropertyDescriptor DEVICE = new PropertyDescriptor.Builder()
+            .name("Device")
+            .description("auto (a GPU when DJL finds a CUDA libtorch, else the CPU), cpu, or gpu:N for GPU number N. In a "
+                    + "cluster, give each node's service its own GPU.")
+            .required(true)
+            .defaultValue("auto")
+            .addValidator(StandardValidators.createRegexMatchingValidator(java.util.regex.Pattern.compile("auto|cpu|gpu(:\\d+)?")))
+            .build();
+
+    static final PropertyDescriptor MAXIMUM_BATCH_SIZE = new PropertyDescriptor.Builder()
+            .name("Maximum Batch Size")
+            .description("Most prompts per UNet call, whatever a processor asks for; each brings 2 x generations samples.")
+            .required(true)
+            .defaultValue("16")
+            .addValidator(StandardValidators.createLongValidator(1, 4096, true))
+            .build();
+
+    private volatile DiffusionModel model;
+    private volatile int maximumBatchSize;
+
+    @Override
+    protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
+        return List.of(MODEL_DIRECTORY, DEVICE, MAXIMUM_BATCH_SIZE);
+    }
+
+    /** Checks the files and bundle.json without loading the modules (validation runs often); enabling probes them. */
+    @Override
+    protected Collection<ValidationResult> customValidate(final ValidationContext context) {
+        final List<ValidationResult> results = new ArrayList<>();
+        final String directory = context.getProperty(MODEL_DIRECTORY).evaluateAttributeExpressions().getValue();
+        if (directory == null) {
+            return results;
+        }
+        final Path bundle = Path.of(directory);
+        for (final String file : List.of("bundle.json", "tokenizer.json", "text_encoder.pt", "unet.pt")) {
+            if (!Files.isRegularFile(bundle.resolve(file))) {
+                results.add(invalid(bundle.resolve(file) + ": missing"));
+            }
+        }
+        if (results.isEmpty()) {
+            try {
+                BundleConfig.read(bundle.resolve("bundle.json"));
+            } catch (final BundleException e) {
+                results.add(invalid(e.getMessage()));
+            }
+        }
+        return results;
+    }
+
+    private static ValidationResult invalid(final String explanation) {
+        return new ValidationResult.Builder().subject(MODEL_DIRECTORY.getName()).valid(false).explanation(explanation).build();
+    }
+
+    @OnEnabled
+    public void onEnabled(final ConfigurationContext context) throws InitializationException {
+        final Path directory = Path.of(context.getProperty(MODEL_DIRECTORY).evaluateAttributeExpressions().getValue());
+        maximumBatchSize = context.getProperty(MAXIMUM_BATCH_SIZE).asInteger();
+        try {
+            model = DiffusionModel.load(directory, device(context.getProperty(DEVICE).getValue()));
+        } catch (final BundleException e) {
+            throw new InitializationException(e.getMessage(), e);
+        }
+        getLogger().info("Loaded model bundle {} on {}", directory, model.device());
+    }
+
+    private static Device device(final String value) {
+        final String device = value.toLowerCase(Locale.ROOT);
+        if (device.equals("auto")) {
+            return null;
+        }
+        if (device.equals("cpu")) {
+            return Device.cpu();
+        }
+        return device.contains(":") ? Device.gpu(Integer.parseInt(device.substring(device.indexOf(':') + 1))) : Device.gpu();
+    }
+
+    @OnDisabled
+    public void onDisabled() {
+        final DiffusionModel loaded = model;
+        model = null;
+        if (loaded != null) {
+            loaded.close();
+        }
+    }
+
+    private DiffusionModel loaded() {
+        final DiffusionModel loaded = model;
+        if (loaded == null) {
+            throw new IllegalStateException("The diffusion model service is not enabled");
+        }
+        return loaded;
+    }
+
+    @Override
+    public BundleConfig config() {
+        return loaded().config();
+    }
+
+    @Override
+    public List<MemorizationScorer.Score> score(final List<String> prompts, final MemorizationScorer.Options options) {
+        final MemorizationScorer.Options capped = new MemorizationScorer.Options(options.generations(), options.steps(),
+                options.guidance(), Math.min(options.batchSize(), maximumBatchSize), options.seed(), options.initialNoise(),
+                options.firstStepOnly(), options.keepSamples());
+        return new MemorizationScorer(loaded()).score(prompts, capped, done -> { });
+    }
+
+    @Override
+    public boolean isTruncated(final String prompt) {
+        return loaded().isTruncated(prompt);
+    }
+}
