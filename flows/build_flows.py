@@ -184,9 +184,99 @@ def mimic_cxr_to_prompts():
     ])
 
 
+def curate_and_gate():
+    group = Group("Curate and gate a prompt dataset",
+                  "Randomizes de-identification markers, scores memorization with dmem, sends memorized records to review, "
+                  "merges the rest into a dataset and gates its release.",
+                  "memaudit curate")
+    reader, writer = json_services(group)
+    model = group.service("Diffusion model", "io.memaudit.nifi.StandardDiffusionModelService", MEMAUDIT,
+                          {"Model Bundle Directory": "#{model.directory}", "Device": "#{model.device}",
+                           "Maximum Batch Size": "16"}, ["io.memaudit.nifi.DiffusionModelService"])
+    p = group.processor
+    list_datasets = p("List datasets", "org.apache.nifi.processors.standard.ListFile", STANDARD,
+                      {"Input Directory": "#{input.directory}", "File Filter": r".*\.jsonl", "Minimum File Age": "0 sec"},
+                      0, 0)
+    fetch = p("Fetch dataset", "org.apache.nifi.processors.standard.FetchFile", STANDARD,
+              {"File to Fetch": "${absolute.path}/${filename}", "Completion Strategy": "None"}, 0, 200,
+              terminate=["not.found", "permission.denied"])
+    randomize = p("Randomize markers", "io.memaudit.nifi.RandomizeDeidMarkers", MEMAUDIT,
+                  {"Record Reader": reader, "Record Writer": writer, "Text Field": "#{text.field}",
+                   "Replacement Strategy": "random-tag", "Random Seed": "#{seed}",
+                   "Record Key Field": "#{record.key.field}"}, 0, 400,
+                  services=("Record Reader", "Record Writer"))
+    score = p("Score memorization", "io.memaudit.nifi.ScoreMemorization", MEMAUDIT,
+              {"Record Reader": reader, "Record Writer": writer, "Diffusion Model Service": model,
+               "Text Field": "#{text.field}", "Scoring Mode": "#{scoring.mode}",
+               "Memorization Threshold": "#{memorization.threshold}",
+               "Screening Threshold": "#{screening.threshold}", "Generations": "#{generations}", "Steps": "#{steps}",
+               "Random Seed": "#{seed}", "Batch Size": "16"}, 0, 600,
+              services=("Record Reader", "Record Writer", "Diffusion Model Service"), terminate=["original"])
+    review = p("Write memorized for review", "org.apache.nifi.processors.standard.PutFile", STANDARD,
+               {"Directory": "#{review.directory}", "Conflict Resolution Strategy": "replace"}, 500, 600,
+               terminate=["success", "failure"])
+    merge = p("Merge released records", "org.apache.nifi.processors.standard.MergeRecord", STANDARD,
+              {"record-reader": reader, "record-writer": writer, "merge-strategy": "Bin-Packing Algorithm",
+               "min-records": "#{dataset.min.records}", "max-records": "1000000", "max-bin-age": "#{dataset.max.wait}"},
+              0, 800, services=("record-reader", "record-writer"), terminate=["original"])
+    gate = p("Release gate", "io.memaudit.nifi.EvaluateReleaseGate", MEMAUDIT,
+             {"Record Reader": reader, "Memorization Threshold": "#{memorization.threshold}",
+              "Maximum Memorized Fraction": "#{gate.max.memorized.fraction}", "Text Field": "#{text.field}"}, 0, 1000,
+             services=("Record Reader",))
+    approved = p("Write approved", "org.apache.nifi.processors.standard.PutFile", STANDARD,
+                 {"Directory": "#{approved.directory}", "Conflict Resolution Strategy": "replace"}, 0, 1200,
+                 terminate=["success", "failure"])
+    rejected = p("Write rejected", "org.apache.nifi.processors.standard.PutFile", STANDARD,
+                 {"Directory": "#{rejected.directory}", "Conflict Resolution Strategy": "replace"}, 500, 1200,
+                 terminate=["success", "failure"])
+    reports = p("Write gate reports", "org.apache.nifi.processors.standard.PutFile", STANDARD,
+                {"Directory": "#{reports.directory}", "Conflict Resolution Strategy": "replace"}, 1000, 1200,
+                terminate=["success", "failure"])
+    failures = p("Write failures", "org.apache.nifi.processors.standard.PutFile", STANDARD,
+                 {"Directory": "#{failure.directory}", "Conflict Resolution Strategy": "replace"}, 1000, 600,
+                 terminate=["success", "failure"])
+    c = group.connect
+    c(list_datasets, fetch, ["success"])
+    c(fetch, randomize, ["success"])
+    c(fetch, failures, ["failure"])
+    c(randomize, score, ["success"], load_balance=True)
+    c(randomize, failures, ["failure"])
+    c(score, review, ["memorized"])
+    c(score, merge, ["not memorized"])
+    c(score, failures, ["failure"])
+    c(merge, gate, ["merged"])
+    c(merge, failures, ["failure"])
+    c(gate, approved, ["approved"])
+    c(gate, rejected, ["rejected"])
+    c(gate, reports, ["report"])
+    c(gate, failures, ["failure"])
+    return group.definition([
+        ("input.directory", "/data/memaudit/incoming", "Where JSON Lines prompt datasets arrive"),
+        ("text.field", "/prompt", "RecordPath of the caption"),
+        ("record.key.field", "/image", "RecordPath of a per-record id mixed into the marker seed"),
+        ("seed", "20250207", "Seed for marker randomization and scoring noise"),
+        ("model.directory", "/models/radedit", "Model bundle directory (memaudit's bundle format)"),
+        ("model.device", "auto", "auto, cpu or gpu:N (one GPU per node in a cluster)"),
+        ("scoring.mode", "two-stage", "full, first-step or two-stage"),
+        ("memorization.threshold", "1.0", "dmem at or above which a record is memorized (memaudit score --top-percent 1)"),
+        ("screening.threshold", "0.5", "First-step score that earns a full dmem in two-stage mode"),
+        ("generations", "4", "Trajectories per prompt"),
+        ("steps", "50", "DDIM steps"),
+        ("review.directory", "/data/memaudit/review", "Memorized records, for a reviewer"),
+        ("approved.directory", "/data/memaudit/approved", "Datasets cleared for release"),
+        ("rejected.directory", "/data/memaudit/rejected", "Datasets the gate stopped"),
+        ("reports.directory", "/data/memaudit/gate-reports", "The gate's JSON reports"),
+        ("failure.directory", "/data/memaudit/failures", "Anything that could not be processed"),
+        ("gate.max.memorized.fraction", "0.01", "Largest share of memorized records the gate accepts"),
+        ("dataset.min.records", "100000", "Records to gather before gating a dataset"),
+        ("dataset.max.wait", "5 min", "Longest wait before gating a smaller dataset"),
+    ])
+
+
 def main():
     folder = os.path.dirname(os.path.abspath(__file__))
-    for file_name, definition in [("mimic-cxr-to-prompts.json", mimic_cxr_to_prompts())]:
+    for file_name, definition in [("mimic-cxr-to-prompts.json", mimic_cxr_to_prompts()),
+                                  ("curate-and-gate.json", curate_and_gate())]:
         with open(os.path.join(folder, file_name), "w", encoding="utf-8") as out:
             json.dump(definition, out, indent=2)
             out.write("\n")

@@ -31,6 +31,7 @@ import org.apache.nifi.util.TestRunners;
  */
 final class FlowDefinitionRunner {
     private static final Pattern PARAMETER = Pattern.compile("#\\{([^}]+)}");
+    private static final int MAXIMUM_ROUNDS = 50;
 
     private final Map<String, JsonNode> processors = new LinkedHashMap<>();
     private final Map<String, JsonNode> services = new HashMap<>();
@@ -60,6 +61,11 @@ final class FlowDefinitionRunner {
                 .orElseThrow(() -> new AssertionError("No processor named " + name));
     }
 
+    /** Number of processors in the definition. */
+    int processorCount() {
+        return processors.size();
+    }
+
     /** Triggers the source processors once, then moves FlowFiles along the connections until nothing is queued. */
     void runToCompletion() {
         final Set<String> withIncoming = new HashSet<>();
@@ -70,7 +76,16 @@ final class FlowDefinitionRunner {
             }
         }
         boolean moved = true;
-        while (moved) {
+        for (int round = 0; moved; round++) {
+            if (round == MAXIMUM_ROUNDS) {
+                final StringBuilder stuck = new StringBuilder();
+                runners.forEach((id, runner) -> {
+                    if (!runner.isQueueEmpty()) {
+                        stuck.append(processors.get(id).get("name").asText()).append(' ');
+                    }
+                });
+                fail("FlowFiles still queued after " + MAXIMUM_ROUNDS + " rounds at: " + stuck);
+            }
             moved = false;
             for (final Map.Entry<String, TestRunner> entry : runners.entrySet()) {
                 if (!entry.getValue().isQueueEmpty()) {
