@@ -175,6 +175,7 @@ public class ScoreMemorization extends AbstractProcessor {
         final Map<String, Outcome> outcomes = score(context, model, new ArrayList<>(prompts));
         final ScoringMode mode = context.getProperty(SCORING_MODE).asAllowableValue(ScoringMode.class);
         final double threshold = context.getProperty(MEMORIZATION_THRESHOLD).asDouble();
+        final Map<String, Boolean> truncated = new HashMap<>();
         final Map<Relationship, List<Record>> routed = new LinkedHashMap<>();
         for (final Relationship relationship : List.of(REL_MEMORIZED, REL_NOT_MEMORIZED, REL_FAILURE)) {
             routed.put(relationship, new ArrayList<>());
@@ -185,7 +186,7 @@ public class ScoreMemorization extends AbstractProcessor {
                     : outcomes.get(text);
             record.setValue(DMEM, outcome.dmem());
             record.setValue(FIRST_STEP, outcome.firstStep());
-            record.setValue(TRUNCATED, text != null && model.isTruncated(text));
+            record.setValue(TRUNCATED, text != null && truncated.computeIfAbsent(text, model::isTruncated));
             record.setValue(SCORE_ERROR, outcome.error());
             record.incorporateInactiveFields();
             final Double score = mode == ScoringMode.FIRST_STEP ? outcome.firstStep() : outcome.dmem();
