@@ -129,6 +129,17 @@ class ScoreMemorizationTest {
     }
 
     @Test
+    void aPromptLongerThanTheEncoderTakesIsScoredTruncatedAndFlagged() throws InitializationException {
+        final TestRunner runner = runner("1000");
+        runner.enqueue("{\"prompt\":\"" + "small left pleural effusion ".repeat(40) + "\"}\n{\"prompt\":\"Clear lungs.\"}\n");
+        runner.run();
+        final List<String> lines = lines(runner, ScoreMemorization.REL_NOT_MEMORIZED);
+        assertEquals(2, lines.size());
+        assertTrue(lines.get(0).contains("\"prompt_truncated\":true") && lines.get(0).contains("\"dmem\":"), lines.get(0));
+        assertTrue(lines.get(1).contains("\"prompt_truncated\":false"), lines.get(1));
+    }
+
+    @Test
     void unreadableContentGoesToFailureWhole() throws InitializationException {
         final TestRunner runner = runner("0.3");
         runner.enqueue("{\"prompt\": broken");
