@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
@@ -27,7 +26,6 @@ import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
-import org.apache.nifi.record.path.FieldValue;
 import org.apache.nifi.record.path.RecordPath;
 import org.apache.nifi.record.path.validation.RecordPathValidator;
 import org.apache.nifi.serialization.RecordReader;
@@ -149,7 +147,7 @@ public class EvaluateReleaseGate extends AbstractProcessor {
                     Record record;
                     while ((record = reader.nextRecord()) != null) {
                         tally.records++;
-                        final Double score = number(scorePath, record);
+                        final Double score = RecordFields.number(scorePath, record);
                         if (score == null) {
                             continue;
                         }
@@ -157,7 +155,7 @@ public class EvaluateReleaseGate extends AbstractProcessor {
                         tally.maxScore = Math.max(tally.maxScore, score);
                         if (score >= threshold) {
                             tally.memorized++;
-                            final String text = text(textPath, record);
+                            final String text = RecordFields.text(textPath, record);
                             if (text != null && markers.count(text) > 0) {
                                 tally.memorizedWithMarkers++;
                             }
@@ -242,13 +240,4 @@ public class EvaluateReleaseGate extends AbstractProcessor {
         return value == null ? "null" : "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    private static Double number(final RecordPath path, final Record record) {
-        return path.evaluate(record).getSelectedFields().map(FieldValue::getValue).filter(Number.class::isInstance)
-                .map(value -> ((Number) value).doubleValue()).findFirst().orElse(null);
-    }
-
-    private static String text(final RecordPath path, final Record record) {
-        return path.evaluate(record).getSelectedFields().map(FieldValue::getValue).filter(Objects::nonNull)
-                .filter(String.class::isInstance).map(String.class::cast).findFirst().orElse(null);
-    }
 }

@@ -27,7 +27,6 @@ import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
-import org.apache.nifi.record.path.FieldValue;
 import org.apache.nifi.record.path.RecordPath;
 import org.apache.nifi.record.path.validation.RecordPathValidator;
 import org.apache.nifi.serialization.RecordReader;
@@ -156,7 +155,7 @@ public class LintPromptDataset extends AbstractProcessor {
                 try (RecordReader reader = readerFactory.createRecordReader(attributes, in, -1, getLogger())) {
                     Record record;
                     while ((record = reader.nextRecord()) != null) {
-                        lint.add(text(textPath, record));
+                        lint.add(RecordFields.text(textPath, record));
                     }
                 } catch (final Exception e) {
                     throw new ProcessException(e);
@@ -167,7 +166,7 @@ public class LintPromptDataset extends AbstractProcessor {
                 final int[] prompt = {0};
                 writerAttributes.putAll(RecordRewrite.rewriteAll(readerFactory, writerFactory, attributes, in, out, getLogger(),
                         record -> {
-                            final PromptRisk risk = text(textPath, record) == null ? null : report.risk(prompt[0]++);
+                            final PromptRisk risk = RecordFields.text(textPath, record) == null ? null : report.risk(prompt[0]++);
                             record.setValue(riskField, risk == null ? null : risk.level().displayName());
                             record.setValue(reasonsField, risk == null ? null : String.join(",", risk.reasons()));
                             record.incorporateInactiveFields();
@@ -198,10 +197,6 @@ public class LintPromptDataset extends AbstractProcessor {
         session.transfer(summary, REL_SUMMARY);
     }
 
-    private static String text(final RecordPath path, final Record record) {
-        return path.evaluate(record).getSelectedFields().map(FieldValue::getValue)
-                .filter(String.class::isInstance).map(String.class::cast).findFirst().orElse(null);
-    }
 
     private static Map<String, String> countAttributes(final LintReport report) {
         final Map<PromptRisk.Level, Long> risks = report.riskCounts();

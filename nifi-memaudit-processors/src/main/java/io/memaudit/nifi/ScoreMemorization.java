@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
@@ -27,7 +26,6 @@ import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
-import org.apache.nifi.record.path.FieldValue;
 import org.apache.nifi.record.path.RecordPath;
 import org.apache.nifi.record.path.validation.RecordPathValidator;
 import org.apache.nifi.serialization.RecordReader;
@@ -167,7 +165,7 @@ public class ScoreMemorization extends AbstractProcessor {
         }
         final Set<String> prompts = new LinkedHashSet<>();
         for (final Record record : records) {
-            final String text = text(textPath, record);
+            final String text = RecordFields.text(textPath, record);
             if (text != null) {
                 prompts.add(text);
             }
@@ -181,7 +179,7 @@ public class ScoreMemorization extends AbstractProcessor {
             routed.put(relationship, new ArrayList<>());
         }
         for (final Record record : records) {
-            final String text = text(textPath, record);
+            final String text = RecordFields.text(textPath, record);
             final Outcome outcome = text == null ? new Outcome(null, null, "the text field is missing or not a string")
                     : outcomes.get(text);
             record.setValue(DMEM, outcome.dmem());
@@ -301,10 +299,5 @@ public class ScoreMemorization extends AbstractProcessor {
         } catch (final Exception e) {
             throw new ProcessException(e);
         }
-    }
-
-    private static String text(final RecordPath path, final Record record) {
-        return path.evaluate(record).getSelectedFields().map(FieldValue::getValue).filter(Objects::nonNull)
-                .filter(String.class::isInstance).map(String.class::cast).findFirst().orElse(null);
     }
 }
