@@ -171,7 +171,11 @@ class UNet(nn.Module):
         self.up = ResBlock(2 * WIDTH, WIDTH, time_dim)
         self.up_attention = CrossAttention(WIDTH)
         self.norm_out = nn.GroupNorm(8, WIDTH)
-        self.conv_out = nn.Conv2d(WIDTH, LATENT_CHANNELS, 3, padding=1)
+        # A 3x3 convolution straight to 4 channels would be the natural output layer, but libtorch 2.7.1's CPU backward
+        # (DJL's engine) returns a wrong input gradient for 3x3 convolutions with fewer than 16 output channels, which
+        # corrupts token significance and training. 16 channels then a 1x1 projection is the same family of functions.
+        self.conv_out = nn.Conv2d(WIDTH, 16, 3, padding=1)
+        self.project_out = nn.Conv2d(16, LATENT_CHANNELS, 1)
 
     def time_embedding(self, timestep: torch.Tensor) -> torch.Tensor:
         frequencies = torch.exp(-math.log(10000.0) * torch.arange(self.half, device=timestep.device).float() / self.half)
@@ -185,7 +189,7 @@ class UNet(nn.Module):
         h2 = self.middle_attention(self.middle(self.downsample(h1), time), encoder_hidden_states)
         h3 = self.up(torch.cat([self.upsample(h2), h1], dim=1), time)
         h3 = self.up_attention(h3, encoder_hidden_states)
-        return self.conv_out(F.silu(self.norm_out(h3)))
+        return self.project_out(self.conv_out(F.silu(self.norm_out(h3))))
 
 
 class SpaceToDepthEncoder(nn.Module):

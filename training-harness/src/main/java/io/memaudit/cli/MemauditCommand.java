@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "memaudit", mixinStandardHelpOptions = true, versionProvider = MemauditCommand.Version.class,
         description = "Find and reduce training-data memorization caused by de-identification markers in medical "
                 + "text-to-image datasets.",
-        subcommands = {RandomizeCommand.class, SectionsCommand.class, LintCommand.class, ScoreCommand.class, MitigateCommand.class,
+        subcommands = {RandomizeCommand.class, SectionsCommand.class, LintCommand.class, ScoreCommand.class, TokensCommand.class, MitigateCommand.class,
                 BenchCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class})

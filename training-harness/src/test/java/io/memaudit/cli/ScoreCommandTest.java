@@ -70,6 +70,27 @@ class ScoreCommandTest {
     }
 
     @Test
+    void tokensRanksPiecesAndGroupsMarkers() throws IOException {
+        final Path in = Files.writeString(directory.resolve("p.jsonl"), String.join("\n",
+                "{\"prompt\":\"Compared to ___, small left pleural effusion. Dr. ___ was notified.\"}",
+                "{\"prompt\":\"No acute cardiopulmonary process.\"}",
+                "{\"prompt\":\"Moderate cardiomegaly, similar to ___ and ___.\"}", ""));
+        final Path report = directory.resolve("t.json");
+        assertEquals(0, memaudit("tokens", "--model", TINY, "--in", in.toString(), "--out", report.toString(), "--steps", "4",
+                "--generations", "2", "--significance-steps", "2", "--no-progress"), err.toString());
+        final com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
+        assertEquals(3, json.get("prompts").size());
+        assertEquals(2, json.get("markers").get("prompts_with_markers").asInt());
+        assertEquals(2, json.get("prompts").get(0).get("markers").size(), "two ___ in the first prompt");
+        assertEquals(2, json.get("provenance").get("significance_steps").asInt());
+        final com.fasterxml.jackson.databind.JsonNode ranking = json.get("ranking");
+        for (int i = 1; i < ranking.size(); i++) {
+            assertTrue(ranking.get(i - 1).get("mean_significance").asDouble() >= ranking.get(i).get("mean_significance").asDouble());
+        }
+        assertTrue(out.toString().contains("marker piece '_' ranks"), out.toString());
+    }
+
+    @Test
     void aMissingBundleIsReportedWithoutOutput() throws IOException {
         final Path in = Files.writeString(directory.resolve("p.jsonl"), "{\"prompt\":\"x\"}\n");
         assertEquals(1, memaudit("score", "--model", directory.resolve("none").toString(), "--in", in.toString(), "--out",

@@ -158,7 +158,7 @@ public final class MemorizationScorer {
     }
 
     /** [prompts * G * C * H * W]: each prompt's G noises, seeded by the global seed and the prompt (or the given noise). */
-    private float[] initialNoise(final List<String> prompts, final Options options) {
+    float[] initialNoise(final List<String> prompts, final Options options) {
         final int perPrompt = options.generations() * model.config().latentSize();
         final float[] noise = new float[prompts.size() * perPrompt];
         for (int i = 0; i < prompts.size(); i++) {

@@ -47,6 +47,29 @@ class GoldenDmemTest {
         }
     }
 
+    @Test
+    void tokenSignificanceMatchesThePythonReference() throws IOException, BundleException {
+        final JsonNode golden = new ObjectMapper().readTree(GOLDEN.resolve("dmem.json").toFile());
+        final NpyFile noise = NpyFile.read(GOLDEN.resolve("init_noise.npy"));
+        final List<String> prompts = new ArrayList<>();
+        golden.get("results").forEach(result -> prompts.add(result.get("prompt").asText()));
+        try (DiffusionModel model = DiffusionModel.load(MemorizationScorerTest.TINY, Device.cpu());
+             TokenSignificance significance = new TokenSignificance(model)) {
+            final MemorizationScorer.Options options = new MemorizationScorer.Options(golden.get("generations").asInt(),
+                    golden.get("steps").asInt(), golden.get("guidance").asDouble(), 2, 0L, noise.values(), false);
+            final List<double[]> values = significance.compute(prompts, options,
+                    golden.get("significance_steps").asInt(), done -> { });
+            for (int i = 0; i < prompts.size(); i++) {
+                final JsonNode expected = golden.get("results").get(i).get("token_significance");
+                assertEquals(expected.size(), values.get(i).length, "positions of prompt " + i);
+                for (int position = 0; position < expected.size(); position++) {
+                    assertClose(expected.get(position).asDouble(), values.get(i)[position],
+                            "significance at position " + position + " of prompt " + i);
+                }
+            }
+        }
+    }
+
     private static void assertClose(final double expected, final double actual, final String what) {
         assertEquals(expected, actual, Math.max(1e-6, Math.abs(expected) * RELATIVE), what);
     }
