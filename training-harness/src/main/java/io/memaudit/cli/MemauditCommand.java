@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 + "text-to-image datasets.",
         subcommands = {RandomizeCommand.class, SectionsCommand.class, LintCommand.class, ScoreCommand.class, TokensCommand.class, MitigateCommand.class,
                 BenchCommand.class,
+                SynthesizeCommand.class,
                 DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MemauditCommand {
