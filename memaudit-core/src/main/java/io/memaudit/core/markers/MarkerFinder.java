@@ -58,6 +58,11 @@ public final class MarkerFinder {
         return dialects;
     }
 
+    /** The user's marker expression of the custom dialect, or {@code null} when there is none. */
+    public Pattern customPattern() {
+        return customPattern;
+    }
+
     /** Starts a left-to-right scan of {@code text}. */
     public Scan scan(final String text) {
         return new Scan(text);
