@@ -186,8 +186,8 @@ def mimic_cxr_to_prompts():
 
 def curate_and_gate():
     group = Group("Curate and gate a prompt dataset",
-                  "Randomizes de-identification markers, scores memorization with dmem, sends memorized records to review, "
-                  "merges the rest into a dataset and gates its release.",
+                  "Randomizes de-identification markers, scores memorization with dmem, copies memorized records to review, "
+                  "merges the scored records into a dataset and gates its release on them.",
                   "memaudit curate")
     reader, writer = json_services(group)
     model = group.service("Diffusion model", "io.memaudit.nifi.StandardDiffusionModelService", MEMAUDIT,
@@ -242,7 +242,9 @@ def curate_and_gate():
     c(randomize, score, ["success"], load_balance=True)
     c(randomize, failures, ["failure"])
     c(score, review, ["memorized"])
-    c(score, merge, ["not memorized"])
+    # The gate decides on the whole scored dataset (memorized records included), so its memorized-fraction and marker
+    # rules can reject it; the review directory gets a copy of the memorized records for people to look at.
+    c(score, merge, ["memorized", "not memorized"])
     c(score, failures, ["failure"])
     c(merge, gate, ["merged"])
     c(merge, failures, ["failure"])

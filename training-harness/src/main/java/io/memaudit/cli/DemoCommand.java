@@ -1,214 +1,209 @@
 package io.memaudit.cli;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import io.memaudit.core.markers.MarkerFinder;
-import io.memaudit.core.markers.MarkerKind;
-import io.memaudit.core.markers.MarkerRewriter;
-import io.memaudit.core.markers.MarkerSpan;
-import io.memaudit.core.markers.MarkerStrategy;
-import io.memaudit.core.markers.RewriteResult;
-import io.memaudit.dataset.DatasetFiles;
-import io.memaudit.dataset.DatasetFormat;
-import io.memaudit.dataset.MarkerTransform;
-import io.memaudit.dataset.RewriteOptions;
-import io.memaudit.dataset.RewriteStatistics;
-import io.memaudit.core.lint.PromptLint;
-import io.memaudit.core.reports.ExtractedPrompt;
-import io.memaudit.core.reports.PromptExtractor;
-import io.memaudit.synthetic.SyntheticReportTree;
-import io.memaudit.synthetic.SyntheticReports;
-import java.io.InputStream;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.memaudit.synthetic.SyntheticChestXrays;
+import io.memaudit.training.ArmComparison;
+import io.memaudit.training.CaptionArm;
+import io.memaudit.training.DiffusionTrainer;
+import io.memaudit.training.Experiment;
+import io.memaudit.training.ExperimentReport;
+import io.memaudit.training.ModelEvaluator;
+import io.memaudit.training.TrainingSet;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run memaudit on its embedded default: synthetic MIMIC-CXR-style reports (no real patient text).",
-                "Writes the sample and one rewritten copy per strategy to --out and prints a before/after summary: how many "
-                        + "distinct marker forms there are and how dominant the most frequent one is."})
+        description = {"The seed paper in miniature, on CPU, on generated data: synthetic chest radiographs with MIMIC-style "
+                + "impressions -> a tiny base model trained until it memorizes (cached) -> dmem for every training caption and "
+                + "how well it detects replication (ROC AUC) -> token significance (where does the marker rank?) -> the "
+                + "inference-time mitigation table -> retraining arms on rewritten captions -> report.",
+                "Writes report.md, report.html, report.json (every figure), plots/, the data and the arms' bundles to --out; "
+                        + "the base model is cached under --cache. --quick is a small smoke run (minutes), not a result."},
+        footer = {"", "Examples:", "  ./memaudit demo", "  ./memaudit demo --quick --out /tmp/demo"})
 final class DemoCommand implements Callable<Integer> {
-    private static final String TEXT_FIELD = "prompt";
-    private static final String KEY_FIELD = "study_id";
+    private static final Path TINY_INIT = Path.of("models", "tiny-init");
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "memaudit-out/demo",
-            description = "Output directory. Default: ${DEFAULT-VALUE}.")
-    Path outputDirectory;
+            description = "Output directory; a previous demo's output there is replaced. Default: ${DEFAULT-VALUE}.")
+    Path output;
 
-    @Option(names = "--records", paramLabel = "N", defaultValue = "5000", description = "Synthetic reports. Default: ${DEFAULT-VALUE}.")
-    int records;
+    @Option(names = "--cache", paramLabel = "DIR", defaultValue = "memaudit-out/cache",
+            description = "Where trained models (base and arms) are kept between runs. Default: ${DEFAULT-VALUE}.")
+    Path cache;
 
-    @Option(names = "--marker-share", paramLabel = "P", defaultValue = "0.19",
-            description = "Share of impressions carrying ___ markers (the seed paper's MIMIC subset: about 0.19). Default: ${DEFAULT-VALUE}.")
-    double markerShare;
+    @Option(names = "--model", paramLabel = "DIR", description = "Bundle to train the base from. Default: models/tiny-init.")
+    Path model;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "20250207", description = "Seed for data and rewriting. Default: ${DEFAULT-VALUE}.")
-    long seed;
+    @Option(names = "--quick", description = "Small data, short training, few samples: a smoke run of every stage.")
+    boolean quick;
+
+    @Option(names = "--base-steps", paramLabel = "N", description = "Base training steps. Default: 3000 (quick: 60).")
+    Integer baseSteps;
+
+    @Option(names = "--arm-steps", paramLabel = "N", description = "Fine-tuning steps per arm. Default: 300 (quick: 10).")
+    Integer armSteps;
+
+    @Option(names = "--arms", split = ",", paramLabel = "ARM", converter = TrainCommand.ArmConverter.class,
+            defaultValue = "original,random-tag,typed-surrogate,remove,recaption,filtered", description = "Arms. Default: all.")
+    List<CaptionArm> arms;
+
+    @Option(names = "--mitigation-samples", paramLabel = "N", description = "Samples per caption and mitigation. Default: 8 (quick: 2).")
+    Integer mitigationSamples;
+
+    @Option(names = "--progress", negatable = true, description = "Show a progress bar while training (default: on in a terminal).")
+    Boolean progress;
+
+    @Mixin
+    TrainingFlags flags;
+
+    @Mixin
+    EvaluationOptions evaluation;
 
     @Override
     public Integer call() throws Exception {
         final PrintWriter out = spec.commandLine().getOut();
-        final Path sample = outputDirectory.resolve("reports.jsonl");
-        final List<SyntheticReports.Report> reports = SyntheticReports.generate(records, markerShare, seed);
-        writeSample(sample, reports);
-        out.printf(Locale.ROOT, "memaudit demo: %,d synthetic MIMIC-CXR-style impressions (seed %d, %.0f%% drawn with ___ markers)%n",
-                reports.size(), seed, markerShare * 100);
-        out.printf(Locale.ROOT, "sample: %s%n%n", sample);
-        out.printf(Locale.ROOT, "%-16s %8s %14s  %-32s%n", "captions", "markers", "distinct forms", "most frequent form (share)");
-
-        final List<String> examples = new ArrayList<>();
-        boolean original = true;
-        for (final MarkerStrategy strategy : MarkerStrategy.values()) {
-            final MarkerRewriter rewriter = MarkerRewriter.builder().strategy(strategy).seed(seed).build();
-            final Map<String, Integer> forms = new HashMap<>();
-            final List<RewriteResult> firstWithMarkers = new ArrayList<>();
-            final MarkerTransform transform = new MarkerTransform(rewriter, MarkerTransform.DEFAULT_COUNT_FIELD,
-                    result -> collect(result, forms, firstWithMarkers));
-            final RewriteOptions options = new RewriteOptions(TEXT_FIELD, KEY_FIELD, transform);
-            final Path rewritten = outputDirectory.resolve(strategy.displayName() + ".jsonl");
-            DatasetFiles.writeAtomically(rewritten, stream -> {
-                try (InputStream in = Files.newInputStream(sample)) {
-                    DatasetFormat.JSON_LINES.rewriter(options).rewrite(in, stream);
-                }
-                return null;
-            });
-            final RewriteStatistics statistics = transform.statistics();
-            if (original) {
-                printRow(out, "original", statistics.markers(), originalForms(reports, rewriter));
-                original = false;
-            }
-            printRow(out, strategy.displayName(), statistics.markers(), forms);
-            if (strategy == MarkerStrategy.TYPED_SURROGATE) {
-                out.println("  kinds inferred from context: " + kinds(statistics.kinds()));
-            }
-            if (strategy == MarkerStrategy.RANDOM_TAG || strategy == MarkerStrategy.TYPED_SURROGATE) {
-                for (final RewriteResult result : firstWithMarkers.subList(0, Math.min(2, firstWithMarkers.size()))) {
-                    examples.add(String.format(Locale.ROOT, "  %-16s %s", strategy.displayName(), result.text()));
-                }
-            }
+        final long started = System.nanoTime();
+        final Path start = model != null ? model : locateTinyInit();
+        final int base = baseSteps != null ? baseSteps : quick ? 60 : 3000;
+        final int arm = armSteps != null ? armSteps : quick ? 10 : 300;
+        final int samples = mitigationSamples != null ? mitigationSamples : quick ? 2 : 8;
+        if (quick) {
+            quickMeasuring();
         }
-        out.println();
-        out.println("Examples (synthetic text):");
-        examples.forEach(out::println);
-        out.println();
-        out.println("A uniform marker is one token shared by every marked caption: a retrieval key a diffusion model can "
-                + "memorize. random-tag makes every replacement rare; typed-surrogate reads naturally; remove deletes; fixed is "
-                + "the control arm. Rewritten datasets: " + outputDirectory);
-        out.println();
-        ingestAndLint(out);
-        out.flush();
+        final SyntheticChestXrays.Options dataOptions = quick
+                ? new SyntheticChestXrays.Options(32, 3, 3, 2, 0, 6, List.of(1, 4, 8), 0.19, 0.8, flags.seed)
+                : SyntheticChestXrays.Options.defaults().withSeed(flags.seed);
+        replacePreviousDemo(output);
+        final ObjectNode provenance = Experiments.provenance("memaudit demo", "memaudit demo: the seed paper in miniature",
+                flags, evaluation);
+        provenance.put("summary", "Everything here is generated: synthetic images and captions, a tiny model trained on CPU. "
+                + "The marker structure (markers on unique, repeated captions, as in MIMIC-CXR) is modelled on purpose; the "
+                + "numbers say what this model does on this data, not what RadEdit does on MIMIC-CXR.");
+        provenance.put("quick", quick);
+        provenance.put("start_model", start.toString());
+        provenance.put("base_steps", base);
+        provenance.put("arm_steps", arm);
+        Experiments.writeReport(output, out, directory -> {
+            final Path data = directory.resolve("data");
+            Experiments.stage(out, started, "synthesizing data (seed " + flags.seed + ")");
+            SyntheticChestXrays.write(SyntheticChestXrays.generate(dataOptions), data, done -> { });
+            final int size = Experiments.imageSize(start);
+            final TrainingSet set = TrainingSet.read(data, size);
+            final DiffusionTrainer.Options options = new DiffusionTrainer.Options(base, flags.batch, flags.learningRate,
+                    flags.captionDropout, flags.seed, Double.NaN, Math.max(1, base / 30));
+            final String baseKey = cacheKey(start, set, options);
+            final Path baseModel = cache.resolve("base-" + baseKey);
+            DiffusionTrainer.Result training = null;
+            if (Files.isRegularFile(baseModel.resolve("bundle.json"))) {
+                Experiments.stage(out, started, "base model: cached at " + baseModel);
+                provenance.put("base_model", baseModel.toString() + " (cached)");
+            } else {
+                Experiments.stage(out, started, "training the base model: " + base + " steps on " + set.rows().size() + " rows");
+                training = trainBase(start, set, options, baseModel);
+                provenance.put("base_model", baseModel.toString());
+            }
+            final ArmComparison.Settings comparison = new ArmComparison.Settings(arm, flags.batch, flags.learningRate,
+                    flags.captionDropout, flags.seed);
+            final Path armModels = cache.resolve("arms-" + hash(baseKey + comparison));
+            provenance.put("arm_models", armModels.toString());
+            final Experiment experiment = new Experiment(new ModelEvaluator(evaluation.settings(flags.seed), size),
+                    comparison, arms, samples, null);
+            final ExperimentReport report = experiment.run(baseModel, set, training, provenance, Experiments.describe(set),
+                    armModels, stage -> Experiments.stage(out, started, stage), step -> { });
+            provenance.put("seconds", (System.nanoTime() - started) / 1e9);
+            return report;
+        });
+        out.printf(Locale.ROOT, "%nReport: %s (report.md, report.html, report.json, plots/) in %.0f s%n",
+                output.resolve("report.html"), (System.nanoTime() - started) / 1e9);
         return 0;
     }
 
-    /** From a MIMIC-CXR style reports tree to prompts (sections), then the model-free risk lint of those prompts. */
-    private void ingestAndLint(final PrintWriter out) throws Exception {
-        final Path tree = outputDirectory.resolve("mimic-cxr-style");
-        final List<SyntheticReports.Report> reports = SyntheticReports.generateVaried(Math.min(records, 2_000), markerShare, seed);
-        deleteRecursively(tree);
-        SyntheticReportTree.write(tree, reports, seed);
-        final PromptExtractor extractor = new PromptExtractor();
-        final PromptLint lint = new PromptLint(MarkerRewriter.builder().build().finder());
-        final Map<String, Integer> sections = new TreeMap<>();
-        for (final SyntheticReports.Report report : reports) {
-            final ExtractedPrompt prompt = extractor.extract(Files.readString(SyntheticReportTree.reportPath(tree, report)));
-            sections.merge(prompt.section(), 1, Integer::sum);
-            lint.add(prompt.text());
-        }
-        out.printf(Locale.ROOT, "Reports to prompts: %,d synthetic reports in MIMIC-CXR's layout under %s (header spellings vary, "
-                + "some lack an impression or any header); prompts taken from %s.%n", reports.size(), tree, sections);
-        out.println("Try: ./memaudit sections --in " + tree.resolve("files") + " --out prompts.jsonl --metadata "
-                + tree.resolve(SyntheticReportTree.METADATA_FILE));
-        out.println();
-        out.println("Model-free risk lint of those prompts (./memaudit lint):");
-        out.print(lint.finish().toTable());
+    private void quickMeasuring() {
+        evaluation.generations = 2;
+        evaluation.steps = 4;
+        evaluation.replicationSamples = 2;
+        evaluation.twins = 3;
+        evaluation.significanceSteps = 1;
     }
 
-    private static void deleteRecursively(final Path root) throws java.io.IOException {
-        if (!Files.exists(root)) {
+    private DiffusionTrainer.Result trainBase(final Path start, final TrainingSet set, final DiffusionTrainer.Options options,
+                                              final Path target) throws Exception {
+        try (DiffusionTrainer trainer = new DiffusionTrainer(start, null)) {
+            final AtomicLong done = new AtomicLong();
+            final boolean showProgress = progress != null ? progress : System.console() != null;
+            final DiffusionTrainer.Result result;
+            try (AutoCloseable bar = ProgressBar.start(showProgress, "base", options.steps(), done::get,
+                    ProgressBar.Unit.items("steps"))) {
+                result = trainer.train(set.examples(), options, done::set);
+            }
+            final ObjectNode made = new ObjectMapper().createObjectNode();
+            made.put("command", "memaudit demo " + MemauditCommand.version());
+            made.put("data", "synthetic chest radiographs, seed " + flags.seed);
+            Files.createDirectories(target.getParent());
+            trainer.save(target, options, result, made);
+            return result;
+        }
+    }
+
+    /** The base model depends on the start bundle, the data and the training options: a hash of all three. */
+    private static String cacheKey(final Path start, final TrainingSet set, final DiffusionTrainer.Options options)
+            throws Exception {
+        return hash(Files.readString(start.resolve("bundle.json")) + DiffusionTrainer.fingerprint(set.examples()) + options);
+    }
+
+    private static String hash(final String text) throws Exception {
+        return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8))).substring(0, 16);
+    }
+
+    /** models/tiny-init next to the working directory, or next to the jar's checkout. */
+    private static Path locateTinyInit() {
+        final List<Path> candidates = new ArrayList<>(List.of(TINY_INIT, Path.of("..").resolve(TINY_INIT)));
+        try {
+            final Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            candidates.add(jar.getParent().getParent().getParent().resolve(TINY_INIT));
+        } catch (final Exception e) {
+            // not run from a jar: the working directory candidates remain
+        }
+        for (final Path candidate : candidates) {
+            if (Files.isRegularFile(candidate.resolve("bundle.json"))) {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException("models/tiny-init not found from " + Path.of("").toAbsolutePath()
+                + ": run the demo from the memaudit checkout or name a bundle with --model");
+    }
+
+    /** A previous demo's output (its report.json names memaudit demo) is replaced; anything else is left alone. */
+    private static void replacePreviousDemo(final Path output) throws Exception {
+        final Path report = output.resolve("report.json");
+        if (!Files.isRegularFile(report)) {
             return;
         }
-        try (var paths = Files.walk(root)) {
-            for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
-
-    /** How often each marker form (e.g. ___) occurs in the sample before rewriting. */
-    private static Map<String, Integer> originalForms(final List<SyntheticReports.Report> reports, final MarkerRewriter rewriter) {
-        final Map<String, Integer> forms = new HashMap<>();
-        for (final SyntheticReports.Report report : reports) {
-            final MarkerFinder.Scan scan = rewriter.finder().scan(report.impression());
-            while (scan.next()) {
-                forms.merge(report.impression().substring(scan.start(), scan.end()), 1, Integer::sum);
-            }
-        }
-        return forms;
-    }
-
-    private static void collect(final RewriteResult result, final Map<String, Integer> forms,
-                                final List<RewriteResult> examples) {
-        if (result.markerCount() == 0) {
-            return;
-        }
-        if (examples.size() < 2 && !examples.stream().map(RewriteResult::text).toList().contains(result.text())) {
-            examples.add(result);
-        }
-        for (final MarkerSpan span : result.markers()) {
-            if (!span.replacement().isEmpty()) {
-                forms.merge(span.replacement(), 1, Integer::sum);
-            }
-        }
-    }
-
-    private static void printRow(final PrintWriter out, final String label, final long markers, final Map<String, Integer> forms) {
-        final String mostFrequent;
-        if (forms.isEmpty()) {
-            mostFrequent = "(none left)";
-        } else {
-            final Map.Entry<String, Integer> top = Collections.max(forms.entrySet(), Map.Entry.comparingByValue());
-            mostFrequent = String.format(Locale.ROOT, "\"%s\" (%.2f%%)", top.getKey(), 100.0 * top.getValue() / markers);
-        }
-        out.printf(Locale.ROOT, "%-16s %,8d %,14d  %-32s%n", label, markers, forms.size(), mostFrequent);
-    }
-
-    private static String kinds(final Map<MarkerKind, Long> kinds) {
-        return String.join(", ", kinds.entrySet().stream()
-                .sorted(Map.Entry.<MarkerKind, Long>comparingByValue().reversed())
-                .map(entry -> entry.getKey().displayName() + " " + entry.getValue()).toList());
-    }
-
-    private static void writeSample(final Path sample, final List<SyntheticReports.Report> reports) throws Exception {
-        DatasetFiles.writeAtomically(sample, stream -> {
-            try (JsonGenerator json = new JsonFactory().createGenerator(stream, JsonEncoding.UTF8)) {
-                json.setRootValueSeparator(null);
-                for (final SyntheticReports.Report report : reports) {
-                    json.writeStartObject();
-                    json.writeStringField("subject_id", report.subjectId());
-                    json.writeStringField(KEY_FIELD, report.studyId());
-                    json.writeStringField(TEXT_FIELD, report.impression());
-                    json.writeStringField("report", report.text());
-                    json.writeEndObject();
-                    json.writeRaw('\n');
+        final JsonNode previous = new ObjectMapper().readTree(report.toFile());
+        if (previous.path("provenance").path("tool").asText().startsWith("memaudit demo")) {
+            try (var paths = Files.walk(output)) {
+                for (final Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
                 }
             }
-            return null;
-        });
+        }
     }
 }

@@ -10,10 +10,9 @@ import picocli.CommandLine.Command;
 @Command(name = "memaudit", mixinStandardHelpOptions = true, versionProvider = MemauditCommand.Version.class,
         description = "Find and reduce training-data memorization caused by de-identification markers in medical "
                 + "text-to-image datasets.",
-        subcommands = {RandomizeCommand.class, SectionsCommand.class, LintCommand.class, ScoreCommand.class, TokensCommand.class, MitigateCommand.class,
-                BenchCommand.class,
-                SynthesizeCommand.class,
-                DemoCommand.class,
+        subcommands = {RandomizeCommand.class, SectionsCommand.class, LintCommand.class, ScoreCommand.class, TokensCommand.class,
+                MitigateCommand.class, BenchCommand.class, SynthesizeCommand.class, TrainCommand.class, CompareCommand.class,
+                DemoCommand.class, DataDemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MemauditCommand {
 

@@ -12,7 +12,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Image-caption pairs listed in a CSV file, for training and scoring text-to-image models: memaudit's synthetic layout
@@ -34,7 +36,7 @@ public final class CaptionedImageDataset extends RandomAccessDataset {
     private final int height;
     private final int width;
 
-    private record Row(Path image, String prompt, long line) {
+    private record Row(Path image, String prompt, long line, Map<String, String> extra) {
     }
 
     private CaptionedImageDataset(final Builder builder, final List<Row> rows) {
@@ -52,6 +54,14 @@ public final class CaptionedImageDataset extends RandomAccessDataset {
     /** The prompt of row {@code index} (0-based, in file order among the selected rows). */
     public String prompt(final long index) {
         return rows.get(Math.toIntExact(index)).prompt();
+    }
+
+    /**
+     * The value of one of the {@link Builder#optExtraColumns extra columns} in row {@code index}, or null when the CSV has
+     * no such column (ground truth such as findings or caption kind, when the data carries it).
+     */
+    public String extra(final long index, final String column) {
+        return rows.get(Math.toIntExact(index)).extra().get(column);
     }
 
     /** The image file of row {@code index}. */
@@ -106,6 +116,7 @@ public final class CaptionedImageDataset extends RandomAccessDataset {
         private String promptColumn = "prompt";
         private String splitColumn = "split";
         private String split;
+        private List<String> extraColumns = List.of();
         private int height = 32;
         private int width = 32;
 
@@ -154,6 +165,12 @@ public final class CaptionedImageDataset extends RandomAccessDataset {
             return this;
         }
 
+        /** Columns to keep beside image and prompt, when the CSV has them (read with {@link #extra}). */
+        public Builder optExtraColumns(final List<String> columns) {
+            this.extraColumns = List.copyOf(columns);
+            return this;
+        }
+
         /** Reads and checks the CSV. */
         public CaptionedImageDataset build() throws IOException, MalformedDatasetException {
             if (csv == null) {
@@ -167,6 +184,12 @@ public final class CaptionedImageDataset extends RandomAccessDataset {
                 final int image = records.column(imageColumn, "optImageColumn");
                 final int prompt = records.column(promptColumn, "optPromptColumn");
                 final int splitIndex = split == null ? -1 : records.column(splitColumn, "optSplitColumn");
+                final Map<String, Integer> extras = new LinkedHashMap<>();
+                for (final String column : extraColumns) {
+                    if (records.header().contains(column)) {
+                        extras.put(column, records.header().indexOf(column));
+                    }
+                }
                 records.forEach((record, line) -> {
                     if (splitIndex >= 0 && !split.equals(record.get(splitIndex))) {
                         return;
@@ -181,7 +204,9 @@ public final class CaptionedImageDataset extends RandomAccessDataset {
                         throw new UncheckedMalformed(new MalformedDatasetException(file, line, "column '" + imageColumn
                                 + "': image " + path + " does not exist (paths are relative to the CSV file)"));
                     }
-                    rows.add(new Row(resolved, record.get(prompt), line));
+                    final Map<String, String> extra = new LinkedHashMap<>();
+                    extras.forEach((column, index) -> extra.put(column, record.get(index)));
+                    rows.add(new Row(resolved, record.get(prompt), line, Map.copyOf(extra)));
                 });
             } catch (final MalformedDatasetException e) {
                 throw e.source() == null ? e.in(file) : e;

@@ -3,36 +3,67 @@ package io.memaudit.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+/** The demo's smoke run: every stage runs and the report has every part, with finite numbers. */
 class DemoCommandTest {
 
     @Test
-    void demoRewritesTheSampleWithEveryStrategyAndSummarisesDiversity(@TempDir final Path directory) throws Exception {
+    void quickDemoWritesACompleteSaneReport(@TempDir final Path directory) throws Exception {
         final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
         final CommandLine commandLine = MemauditCommand.commandLine();
         commandLine.setOut(new PrintWriter(out, true));
-        assertEquals(0, commandLine.execute("demo", "--out", directory.toString(), "--records", "1000"));
-        final String summary = out.toString();
-        for (final String file : List.of("reports.jsonl", "random-tag.jsonl", "typed-surrogate.jsonl", "remove.jsonl", "fixed.jsonl")) {
-            assertEquals(1000, Files.readAllLines(directory.resolve(file)).size(), file);
+        commandLine.setErr(new PrintWriter(err, true));
+        final Path output = directory.resolve("demo");
+        assertEquals(0, commandLine.execute("demo", "--quick", "--out", output.toString(), "--cache",
+                directory.resolve("cache").toString(), "--model", Path.of("..", "models", "tiny-init").toString(),
+                "--no-progress"), err + "\n" + out);
+        for (final String file : List.of("report.md", "report.html", "report.json", "plots/base-dmem.png",
+                "plots/detection-roc.png", "plots/base-tokens.png", "plots/arms-dmem.png", "plots/arms-diversity.png",
+                "data/captions.csv")) {
+            assertTrue(Files.size(output.resolve(file)) > 0, file);
         }
-        final Matcher original = Pattern.compile("original\\s+([\\d,]+)\\s+1\\s+\"___\" \\(100\\.00%\\)").matcher(summary);
-        assertTrue(original.find(), summary);
-        final String markers = original.group(1);
-        assertTrue(Pattern.compile("random-tag\\s+" + markers + "\\s+" + markers + "\\s").matcher(summary).find(),
-                "every random tag should be distinct:\n" + summary);
-        assertTrue(Pattern.compile("remove\\s+" + markers + "\\s+0\\s+\\(none left\\)").matcher(summary).find(), summary);
-        assertTrue(Files.readAllLines(directory.resolve("random-tag.jsonl")).stream()
-                .noneMatch(line -> line.matches(".*\"prompt\":\"[^\"]*___.*")), "prompts must have no ___ left");
+        final JsonNode report = new ObjectMapper().readTree(output.resolve("report.json").toFile());
+        final List<String> arms = new ArrayList<>();
+        report.get("arms").forEach(arm -> arms.add(arm.get("arm").asText()));
+        assertEquals(List.of("original", "random-tag", "typed-surrogate", "remove", "recaption", "filtered"), arms);
+        for (final JsonNode arm : report.get("arms")) {
+            for (final String part : List.of("base_on_rewritten", "after_on_original", "after_on_rewritten")) {
+                assertFinite(arm.get(part).get("mean_dmem"), arm.get("arm") + " " + part);
+                assertFinite(arm.get(part).get("mean_diversity"), arm.get("arm") + " " + part);
+            }
+            assertTrue(arm.get("training").get("loss_curve").size() > 0);
+        }
+        assertFinite(report.get("base").get("mean_dmem"), "base dmem");
+        assertTrue(report.get("base").get("marker_token_rank").asInt() > 0, "the marker piece is ranked");
+        assertEquals(6, report.get("inference_time_mitigations").get("rows").size());
+        assertTrue(report.get("detection").has("dmem"));
+        assertTrue(report.get("base_training").get("loss_curve").size() > 0, "the base was trained in this run");
+        final String markdown = Files.readString(output.resolve("report.md"));
+        assertTrue(markdown.contains("Retraining on rewritten captions") && markdown.contains("Detection quality"), markdown);
+        assertTrue(out.toString().contains("Retraining arms"), out.toString());
+
+        final StringWriter again = new StringWriter();
+        commandLine.setOut(new PrintWriter(again, true));
+        assertEquals(0, commandLine.execute("demo", "--quick", "--out", output.toString(), "--cache",
+                directory.resolve("cache").toString(), "--model", Path.of("..", "models", "tiny-init").toString(),
+                "--arms", "original", "--no-progress"), err.toString());
+        assertTrue(again.toString().contains("base model: cached"), "the second run reuses the base:\n" + again);
+        assertTrue(again.toString().contains("original: fine-tuned model cached"), "and the arm:\n" + again);
+    }
+
+    private static void assertFinite(final JsonNode value, final String what) {
+        assertTrue(value != null && value.isNumber() && Double.isFinite(value.asDouble()), what + ": " + value);
     }
 }

@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
  * API, parameters set, services enabled (the model service loads models/tiny-init through DJL inside NiFi), group started,
  * a small JSON Lines dataset with {@code ___} markers dropped into the input directory. The test predicts every outcome with
  * memaudit-core first (the same randomization and dmem, in this JVM) and picks the Memorization Threshold between the third
- * and the fourth highest score, so exactly three records must reach the review directory and the other nine the merged,
- * gated dataset.
+ * and the fourth highest score, so exactly three records must reach the review directory, and the merged dataset of all
+ * twelve scored records (3 of 12 memorized, above the gate's 1 % limit) must be rejected.
  */
 class CurateAndGateInNiFiIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -101,7 +101,7 @@ class CurateAndGateInNiFiIT {
                 parameters.put("generations", String.valueOf(GENERATIONS));
                 parameters.put("steps", String.valueOf(STEPS));
                 parameters.put("seed", String.valueOf(SEED));
-                parameters.put("dataset.min.records", "1");
+                parameters.put("dataset.min.records", String.valueOf(prompts.size()));
                 parameters.put("dataset.max.wait", "5 sec");
 
                 final String group = deploy(nifi, parameters);
@@ -112,21 +112,14 @@ class CurateAndGateInNiFiIT {
                 nifi.put("flow/process-groups/" + group, NiFiServer.object().put("id", group).put("state", "STOPPED"));
 
                 final Map<String, JsonNode> review = records(directories.get("review"));
-                final Map<String, JsonNode> approved = records(directories.get("approved"));
+                final Map<String, JsonNode> rejected = records(directories.get("rejected"));
                 assertEquals(expectedMemorized, review.keySet(), "records in the review directory (scores " + expectedScores
                         + ", threshold " + threshold + ")");
-                assertEquals(List.of(), files(directories.get("rejected")), "nothing rejected: the dataset holds no memorized record");
+                assertEquals(List.of(), files(directories.get("approved")), "nothing approved: 3 of 12 records are memorized");
                 assertEquals(List.of(), files(directories.get("failure")), "no failures");
-                final Set<String> released = new TreeSet<>(prompts.keySet());
-                released.removeAll(expectedMemorized);
-                assertEquals(released, approved.keySet(), "records of the approved dataset");
-                assertEquals(1, files(directories.get("approved")).size(), "the not-memorized records merged into one dataset");
-
-                final Map<String, JsonNode> all = new TreeMap<>(review);
-                all.putAll(approved);
-                assertEquals(prompts.size(), review.size() + approved.size(), "records written in all (none twice)");
-                assertEquals(prompts.keySet(), all.keySet(), "every record is accounted for");
-                for (final Map.Entry<String, JsonNode> record : all.entrySet()) {
+                assertEquals(1, files(directories.get("rejected")).size(), "all scored records merged into one gated dataset");
+                assertEquals(prompts.keySet(), rejected.keySet(), "every record is in the gated (rejected) dataset");
+                for (final Map.Entry<String, JsonNode> record : rejected.entrySet()) {
                     final String original = prompts.get(record.getKey());
                     final String prompt = record.getValue().path("prompt").asText();
                     assertFalse(prompt.contains("___"), record.getKey() + ": a marker survived randomization");
@@ -135,15 +128,18 @@ class CurateAndGateInNiFiIT {
                     assertEquals(expectedScores.get(record.getKey()), record.getValue().path("dmem").asDouble(),
                             1e-4 * expectedScores.get(record.getKey()), record.getKey() + ": dmem computed inside NiFi");
                 }
+                for (final Map.Entry<String, JsonNode> record : review.entrySet()) {
+                    assertEquals(rejected.get(record.getKey()), record.getValue(), record.getKey() + ": review holds a copy");
+                }
 
                 final List<Path> reports = files(directories.get("reports"));
                 assertEquals(1, reports.size(), "one gate report");
                 final JsonNode report = JSON.readTree(reports.get(0).toFile());
-                assertEquals("approved", report.path("decision").asText(), "gate decision: " + report);
-                assertEquals(released.size(), report.path("records").asInt(), "records the gate read: " + report);
-                assertEquals(0, report.path("memorized").asInt(), "memorized records in the gated dataset: " + report);
+                assertEquals("rejected", report.path("decision").asText(), "gate decision: " + report);
+                assertEquals(prompts.size(), report.path("records").asInt(), "records the gate read: " + report);
+                assertEquals(EXPECTED_MEMORIZED, report.path("memorized").asInt(), "memorized records in the gated dataset: " + report);
                 System.out.println("curate-and-gate ran in NiFi in " + Duration.between(started, Instant.now()).toSeconds()
-                        + " s (server start included): " + review.size() + " to review, " + approved.size() + " approved");
+                        + " s (server start included): " + review.size() + " to review, " + rejected.size() + " gated and rejected");
             } catch (final AssertionError | RuntimeException e) {
                 System.err.println("--- NiFi log tail ---\n" + nifi.logTail(120));
                 System.err.println("--- bulletins ---\n" + nifi.get("flow/bulletin-board").toPrettyString());

@@ -1,0 +1,444 @@
+package io.memaudit.training;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.memaudit.core.diffusion.BundleException;
+import io.memaudit.core.diffusion.DdimScheduler;
+import io.memaudit.core.diffusion.DiffusionModel;
+import io.memaudit.core.random.GaussianNoise;
+import io.memaudit.dataset.DatasetFiles;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
+
+/**
+ * Trains (or fine-tunes) a model bundle's text encoder and UNet on captioned images with the standard epsilon-prediction
+ * DDPM objective, in DJL: the TorchScript modules are loaded with trainable tensors, updated by Adam, and written back as
+ * TorchScript, so the result is a bundle like any other (loadable by {@link DiffusionModel} and by Python's torch).
+ *
+ * <p>Per step: a batch of rows drawn with replacement (a row that appears k times in the data is drawn k times as
+ * often: duplication is what memorization feeds on), timesteps uniform over the training schedule, Gaussian noise, and
+ * the caption replaced by the empty prompt with probability {@code captionDropout} (what classifier-free guidance
+ * needs). Everything random comes from the seed, so a run is repeatable.
+ *
+ * <p>Optionally Wen et al.'s training-time mitigation: samples whose text-conditional noise prediction departs from the
+ * unconditional one by more than a threshold (||eps(x_t, c) - eps(x_t, "")||_2, the per-sample dmem) are left out of the
+ * loss. The threshold is the {@code filterQuantile} of that magnitude over the training data under the starting model.
+ */
+public final class DiffusionTrainer implements AutoCloseable {
+    private final Path bundle;
+    private final DiffusionModel base;
+    private final Model textEncoder;
+    private final Model unet;
+    private final NDManager manager;
+    private final long[] imageShape;
+
+    /** A training pair: the caption and its image [C, H, W] in [0, 1] (flattened), C, H, W as bundle.json's image_shape. */
+    public record Example(String caption, float[] image) {
+    }
+
+    /**
+     * @param steps optimizer steps
+     * @param batchSize examples per step
+     * @param learningRate Adam's learning rate
+     * @param captionDropout probability of training a pair on the empty prompt
+     * @param seed every random choice derives from it
+     * @param filterQuantile NaN for plain training; otherwise drop samples above this quantile of the per-sample magnitude
+     * @param lossEvery record the mean loss of every this many steps
+     */
+    public record Options(int steps, int batchSize, double learningRate, double captionDropout, long seed,
+                          double filterQuantile, int lossEvery) {
+        public Options {
+            if (steps < 0 || batchSize < 1 || lossEvery < 1 || !(learningRate > 0) || !(captionDropout >= 0 && captionDropout < 1)) {
+                throw new IllegalArgumentException("steps >= 0, batch >= 1, learning rate > 0 and caption dropout in [0, 1) "
+                        + "are required (got " + steps + ", " + batchSize + ", " + learningRate + ", " + captionDropout + ")");
+            }
+            if (!Double.isNaN(filterQuantile) && !(filterQuantile > 0 && filterQuantile < 1)) {
+                throw new IllegalArgumentException("filter quantile " + filterQuantile + " must be in (0, 1)");
+            }
+        }
+
+        /** Whether Wen et al.'s per-sample filter is on. */
+        public boolean filtered() {
+            return !Double.isNaN(filterQuantile);
+        }
+    }
+
+    /**
+     * What a run did.
+     *
+     * @param lossCurve [step, mean loss over the preceding lossEvery steps] pairs
+     * @param filterThreshold the per-sample magnitude above which samples were dropped (NaN without the filter)
+     * @param filteredSamples samples left out of the loss
+     * @param dataFingerprint SHA-256 of the captions and images in order
+     */
+    public record Result(List<double[]> lossCurve, double filterThreshold, long filteredSamples, String dataFingerprint,
+                         double seconds) {
+    }
+
+    /** Loads {@code bundle} for training on {@code device} (null: DJL's default). */
+    public DiffusionTrainer(final Path bundle, final Device device) throws BundleException {
+        this.bundle = bundle;
+        this.base = DiffusionModel.load(bundle, device);
+        final List<AutoCloseable> opened = new ArrayList<>(List.of(base));
+        try {
+            if (!Files.isRegularFile(bundle.resolve("vae_encoder.pt"))) {
+                throw new BundleException(bundle.resolve("vae_encoder.pt") + ": missing; training needs the VAE encoder "
+                        + "to turn images into latents");
+            }
+            this.imageShape = imageShape(bundle.resolve("bundle.json"));
+            this.textEncoder = trainable(bundle, "text_encoder", base.device());
+            opened.add(textEncoder);
+            this.unet = trainable(bundle, "unet", base.device());
+            opened.add(unet);
+            this.manager = NDManager.newBaseManager(base.device());
+        } catch (final BundleException | RuntimeException e) {
+            for (final AutoCloseable resource : opened) {
+                closeQuietly(resource);
+            }
+            throw e;
+        }
+    }
+
+    private static long[] imageShape(final Path file) throws BundleException {
+        try {
+            final JsonNode shape = new ObjectMapper().readTree(file.toFile()).path("image_shape");
+            if (!shape.isArray() || shape.size() != 3) {
+                throw new BundleException(file + ": image_shape [C, H, W] is required for training");
+            }
+            return new long[] {shape.get(0).asLong(), shape.get(1).asLong(), shape.get(2).asLong()};
+        } catch (final IOException e) {
+            throw new BundleException(file + ": cannot read it (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Model trainable(final Path bundle, final String name, final Device device) throws BundleException {
+        final Model model = Model.newInstance(name + "-trainable", device, "PyTorch");
+        try {
+            model.load(bundle, name, Map.of("trainParam", "true"));
+            return model;
+        } catch (final IOException | MalformedModelException | RuntimeException e) {
+            model.close();
+            throw new BundleException(bundle.resolve(name + ".pt") + ": cannot load it for training (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The bundle being trained, loaded for inference (its tokenizer, config and starting weights). */
+    public DiffusionModel base() {
+        return base;
+    }
+
+    /** The image shape [C, H, W] training examples must have. */
+    public long[] imageShape() {
+        return imageShape.clone();
+    }
+
+    /** Trains in place; {@code progress} receives the number of steps done. */
+    public Result train(final List<Example> examples, final Options options, final IntConsumer progress) {
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("No training examples");
+        }
+        final long started = System.nanoTime();
+        final DdimScheduler schedule = new DdimScheduler(base.config().scheduler());
+        final int trainTimesteps = base.config().scheduler().trainTimesteps();
+        final Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) options.learningRate())).build();
+        final List<Pair<String, Parameter>> parameters = new ArrayList<>();
+        textEncoder.getBlock().getParameters().forEach(parameters::add);
+        unet.getBlock().getParameters().forEach(parameters::add);
+        final List<double[]> lossCurve = new ArrayList<>();
+        long filtered = 0;
+        double threshold = Double.NaN;
+        try (NDManager run = manager.newSubManager()) {
+            final NDArray latents = encodeImages(run, examples);
+            final long[][] captionIds = new long[examples.size()][];
+            for (int i = 0; i < examples.size(); i++) {
+                captionIds[i] = base.tokenIds(examples.get(i).caption());
+            }
+            final long[] emptyIds = base.tokenIds("");
+            if (options.filtered()) {
+                threshold = calibrateFilter(run, latents, examples, options, trainTimesteps, schedule);
+            }
+            double lossSum = 0;
+            for (int step = 0; step < options.steps(); step++) {
+                final SplittableRandom random = new SplittableRandom(options.seed() * 1_000_003L + step);
+                final int batch = options.batchSize();
+                final long[] indices = new long[batch];
+                final long[][] ids = new long[batch][];
+                final long[] timesteps = new long[batch];
+                final float[] signal = new float[batch];
+                final float[] noiseScale = new float[batch];
+                for (int i = 0; i < batch; i++) {
+                    indices[i] = random.nextInt(examples.size());
+                    ids[i] = random.nextDouble() < options.captionDropout() ? emptyIds : captionIds[(int) indices[i]];
+                    timesteps[i] = random.nextInt(trainTimesteps);
+                    final double alphaBar = schedule.alphaCumprod((int) timesteps[i]);
+                    signal[i] = (float) Math.sqrt(alphaBar);
+                    noiseScale[i] = (float) Math.sqrt(1 - alphaBar);
+                }
+                try (NDManager work = run.newSubManager()) {
+                    final Shape latentShape = base.latentShape(batch);
+                    final NDArray noise = work.create(GaussianNoise.sample(random.nextLong(), (int) latentShape.size()), latentShape);
+                    final NDArray clean = latents.get(work.create(indices));
+                    final NDArray noisy = clean.mul(work.create(signal).reshape(batch, 1, 1, 1))
+                            .add(noise.mul(work.create(noiseScale).reshape(batch, 1, 1, 1)));
+                    final NDArray time = work.create(timesteps);
+                    final double loss;
+                    try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                        final NDArray predicted = predict(work, noisy, time, work.create(ids));
+                        final NDArray perSample = predicted.sub(noise).square().reshape(batch, -1).mean(new int[] {1});
+                        NDArray objective = perSample.mean();
+                        if (options.filtered()) {
+                            final long[] emptyBatch = new long[batch * emptyIds.length];
+                            for (int i = 0; i < batch; i++) {
+                                System.arraycopy(emptyIds, 0, emptyBatch, i * emptyIds.length, emptyIds.length);
+                            }
+                            final NDArray unconditional = predict(work, noisy, time,
+                                    work.create(emptyBatch, new Shape(batch, emptyIds.length))).stopGradient();
+                            final NDArray magnitude = predicted.stopGradient().sub(unconditional).square()
+                                    .sum(new int[] {1, 2, 3}).sqrt();
+                            final NDArray keep = magnitude.lte((float) threshold).toType(DataType.FLOAT32, false);
+                            final float kept = keep.sum().getFloat();
+                            filtered += batch - Math.round(kept);
+                            objective = perSample.mul(keep).sum().div(Math.max(1f, kept));
+                        }
+                        collector.backward(objective);
+                        loss = perSample.mean().getFloat();
+                    }
+                    for (final Pair<String, Parameter> parameter : parameters) {
+                        final NDArray weight = parameter.getValue().getArray();
+                        if (weight.hasGradient()) {
+                            final NDArray gradient = weight.getGradient();
+                            adam.update(parameter.getKey(), weight, gradient);
+                            gradient.subi(gradient);
+                        }
+                    }
+                    lossSum += loss;
+                }
+                if ((step + 1) % options.lossEvery() == 0 || step + 1 == options.steps()) {
+                    final int span = (step % options.lossEvery()) + 1;
+                    lossCurve.add(new double[] {step + 1, lossSum / span});
+                    lossSum = 0;
+                }
+                progress.accept(step + 1);
+            }
+        }
+        return new Result(List.copyOf(lossCurve), threshold, filtered, fingerprint(examples),
+                (System.nanoTime() - started) / 1e9);
+    }
+
+    private NDArray predict(final NDManager work, final NDArray noisy, final NDArray time, final NDArray ids) {
+        final ParameterStore store = new ParameterStore(work, false);
+        final NDArray hidden = textEncoder.getBlock().forward(store, new NDList(ids), true).singletonOrThrow();
+        return unet.getBlock().forward(store, new NDList(noisy, time, hidden), true).singletonOrThrow();
+    }
+
+    /** The filter quantile of ||eps_c - eps_u|| over every example once, at seeded timesteps, under the starting model. */
+    private double calibrateFilter(final NDManager run, final NDArray latents, final List<Example> examples,
+                                   final Options options, final int trainTimesteps, final DdimScheduler schedule) {
+        final int count = examples.size();
+        final double[] magnitudes = new double[count];
+        final SplittableRandom random = new SplittableRandom(options.seed() ^ 0x5DEECE66DL);
+        for (int start = 0; start < count; start += options.batchSize()) {
+            final int batch = Math.min(options.batchSize(), count - start);
+            try (NDManager work = run.newSubManager()) {
+                final long[] indices = new long[batch];
+                final long[] timesteps = new long[batch];
+                final float[] signal = new float[batch];
+                final float[] noiseScale = new float[batch];
+                for (int i = 0; i < batch; i++) {
+                    indices[i] = start + i;
+                    timesteps[i] = random.nextInt(trainTimesteps);
+                    final double alphaBar = schedule.alphaCumprod((int) timesteps[i]);
+                    signal[i] = (float) Math.sqrt(alphaBar);
+                    noiseScale[i] = (float) Math.sqrt(1 - alphaBar);
+                }
+                final Shape latentShape = base.latentShape(batch);
+                final NDArray noise = work.create(GaussianNoise.sample(random.nextLong(), (int) latentShape.size()), latentShape);
+                final NDArray noisy = latents.get(work.create(indices)).mul(work.create(signal).reshape(batch, 1, 1, 1))
+                        .add(noise.mul(work.create(noiseScale).reshape(batch, 1, 1, 1)));
+                final List<String> prompts = new ArrayList<>(2 * batch);
+                for (int i = 0; i < batch; i++) {
+                    prompts.add(examples.get(start + i).caption());
+                }
+                for (int i = 0; i < batch; i++) {
+                    prompts.add("");
+                }
+                final NDArray both = base.predictNoise(noisy.concat(noisy, 0),
+                        work.create(timesteps).concat(work.create(timesteps), 0), base.encodeText(work, prompts));
+                final float[] values = both.get("0:" + batch).sub(both.get(batch + ":")).square().sum(new int[] {1, 2, 3}).sqrt()
+                        .toFloatArray();
+                for (int i = 0; i < batch; i++) {
+                    magnitudes[start + i] = values[i];
+                }
+            }
+        }
+        Arrays.sort(magnitudes);
+        return magnitudes[Math.min(count - 1, (int) Math.floor(options.filterQuantile() * count))];
+    }
+
+    /** Latents [N, C, H, W] of every example's image through the bundle's VAE encoder, times the scaling factor. */
+    private NDArray encodeImages(final NDManager run, final List<Example> examples) {
+        final int size = (int) (imageShape[0] * imageShape[1] * imageShape[2]);
+        final float[] pixels = new float[examples.size() * size];
+        for (int i = 0; i < examples.size(); i++) {
+            final float[] image = examples.get(i).image();
+            if (image.length != size) {
+                throw new IllegalArgumentException("Training example " + i + " has " + image.length + " pixels; the bundle's "
+                        + "image_shape " + Arrays.toString(imageShape) + " needs " + size);
+            }
+            System.arraycopy(image, 0, pixels, i * size, size);
+        }
+        try (Model encoder = Model.newInstance("vae_encoder", base.device(), "PyTorch")) {
+            encoder.load(bundle, "vae_encoder");
+            final NDArray images = run.create(pixels, new Shape(examples.size(), imageShape[0], imageShape[1], imageShape[2]));
+            final NDArray latents = encoder.getBlock().forward(new ParameterStore(run, false), new NDList(images), false)
+                    .singletonOrThrow().mul(base.config().vaeScalingFactor());
+            if (!latents.getShape().equals(base.latentShape(examples.size()))) {
+                throw new IllegalStateException(bundle.resolve("vae_encoder.pt") + " returns " + latents.getShape()
+                        + "; bundle.json's latent_shape needs " + base.latentShape(examples.size()));
+            }
+            return latents;
+        } catch (final IOException | MalformedModelException e) {
+            throw new IllegalStateException(bundle.resolve("vae_encoder.pt") + ": cannot load it (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** SHA-256 over every example's caption (UTF-8) and image (float32 bits), in order. */
+    public static String fingerprint(final List<Example> examples) {
+        try {
+            final MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (final Example example : examples) {
+                digest.update(example.caption().getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                final ByteBuffer bytes = ByteBuffer.allocate(example.image().length * 4);
+                bytes.asFloatBuffer().put(example.image());
+                digest.update(bytes);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (final NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Writes the trained bundle to {@code target} (a new directory, written atomically): the trained text_encoder.pt and
+     * unet.pt, the starting bundle's tokenizer and VAE, and a bundle.json whose provenance records how it was made.
+     *
+     * @param made what to record beside the training result (command, arm, data description ...)
+     */
+    public void save(final Path target, final Options options, final Result result, final ObjectNode made) throws Exception {
+        DatasetFiles.writeDirectoryAtomically(target, directory -> {
+            writeModule(textEncoder, directory.resolve("text_encoder.pt"));
+            writeModule(unet, directory.resolve("unet.pt"));
+            for (final String file : List.of("tokenizer.json", "vae_encoder.pt", "vae_decoder.pt")) {
+                if (Files.isRegularFile(bundle.resolve(file))) {
+                    Files.copy(bundle.resolve(file), directory.resolve(file));
+                }
+            }
+            final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            final ObjectNode config = (ObjectNode) json.readTree(bundle.resolve("bundle.json").toFile());
+            final ObjectNode provenance = json.createObjectNode();
+            provenance.put("made_by", "memaudit train");
+            provenance.put("created", Instant.now().toString());
+            provenance.setAll(made);
+            final ObjectNode training = provenance.putObject("training");
+            training.put("steps", options.steps());
+            training.put("batch", options.batchSize());
+            training.put("learning_rate", options.learningRate());
+            training.put("optimizer", "adam");
+            training.put("caption_dropout", options.captionDropout());
+            training.put("seed", options.seed());
+            training.put("objective", "epsilon prediction, MSE, timesteps uniform over the training schedule");
+            if (options.filtered()) {
+                training.put("filter", "Wen et al.: drop samples with ||eps_c - eps_u|| above the threshold");
+                training.put("filter_quantile", options.filterQuantile());
+                training.put("filter_threshold", result.filterThreshold());
+                training.put("filtered_samples", result.filteredSamples());
+            }
+            training.put("data_fingerprint_sha256", result.dataFingerprint());
+            training.put("seconds", result.seconds());
+            final ArrayNode curve = training.putArray("loss_curve");
+            for (final double[] point : result.lossCurve()) {
+                curve.addArray().add((long) point[0]).add(point[1]);
+            }
+            provenance.set("base", config.path("provenance"));
+            config.set("provenance", provenance);
+            json.writeValue(directory.resolve("bundle.json").toFile(), config);
+            return null;
+        });
+    }
+
+    /**
+     * The training result recorded in a bundle this class saved (to reuse a cached bundle), or null when {@code bundle}
+     * holds no such record.
+     */
+    public static Result readResult(final Path bundle) throws IOException {
+        final Path file = bundle.resolve("bundle.json");
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        final JsonNode training = new ObjectMapper().readTree(file.toFile()).path("provenance").path("training");
+        if (!training.has("loss_curve")) {
+            return null;
+        }
+        final List<double[]> curve = new ArrayList<>();
+        training.path("loss_curve").forEach(point -> curve.add(new double[] {point.get(0).asDouble(), point.get(1).asDouble()}));
+        return new Result(List.copyOf(curve), training.path("filter_threshold").asDouble(Double.NaN),
+                training.path("filtered_samples").asLong(0), training.path("data_fingerprint_sha256").asText(),
+                training.path("seconds").asDouble());
+    }
+
+    private static void writeModule(final Model model, final Path file) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            JniUtils.writeModule((PtSymbolBlock) model.getBlock(), out, false);
+        }
+    }
+
+    @Override
+    public void close() {
+        for (final AutoCloseable resource : List.of(manager, unet, textEncoder, base)) {
+            closeQuietly(resource);
+        }
+    }
+
+    private static void closeQuietly(final AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (final Exception e) {
+            // best effort: keep releasing the others
+        }
+    }
+}

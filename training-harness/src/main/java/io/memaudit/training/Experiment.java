@@ -1,0 +1,72 @@
+package io.memaudit.training;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.memaudit.core.diffusion.DiffusionModel;
+import io.memaudit.core.diffusion.MemorizationScorer;
+import io.memaudit.core.markers.MarkerDialect;
+import io.memaudit.core.mitigation.Mitigation;
+import io.memaudit.core.mitigation.MitigationEvaluation;
+import io.memaudit.core.mitigation.PromptMitigations;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+/**
+ * The measuring half of {@code memaudit compare} and {@code memaudit demo}: the base model on the training captions,
+ * optionally the inference-time mitigation table on its most memorized captions, then the arm comparison; returned as an
+ * {@link ExperimentReport}.
+ *
+ * @param evaluator how models are measured
+ * @param comparison fine-tuning settings of the arms
+ * @param arms arms to run (may be empty)
+ * @param mitigationSamples samples per caption and mitigation for the table (0: no table)
+ * @param device where to run (null: DJL's default)
+ */
+public record Experiment(ModelEvaluator evaluator, ArmComparison.Settings comparison, List<CaptionArm> arms,
+                         int mitigationSamples, Device device) {
+
+    /** Share of distinct captions called "most memorized" for the mitigation table (at least {@link #MIN_TOP}). */
+    public static final double TOP_SHARE = 0.01;
+    public static final int MIN_TOP = 3;
+
+    /**
+     * @param base the base bundle
+     * @param baseTraining how the base was trained in this run, or null
+     * @param work where the arms' bundles go
+     * @param stage receives a line per phase
+     * @param steps receives fine-tuning progress of the current arm
+     */
+    public ExperimentReport run(final Path base, final TrainingSet data, final DiffusionTrainer.Result baseTraining,
+                                final ObjectNode provenance, final List<String> dataSummary, final Path work,
+                                final Consumer<String> stage, final IntConsumer steps) throws Exception {
+        final List<String> captions = data.prompts().stream().map(TrainingSet.Prompt::caption).toList();
+        final ModelEvaluator.Result baseResult;
+        List<MitigationEvaluation.Summary> mitigations = null;
+        int top = 0;
+        try (DiffusionModel model = DiffusionModel.load(base, device)) {
+            stage.accept("base model: dmem, replication, token significance of " + captions.size() + " captions");
+            baseResult = evaluator.evaluate(model, data, data.prompts(), captions, sub -> { });
+            if (mitigationSamples > 0) {
+                top = Math.min(captions.size(), Math.max(MIN_TOP, (int) Math.ceil(TOP_SHARE * captions.size())));
+                final List<String> memorized = baseResult.prompts().stream()
+                        .sorted((a, b) -> Double.compare(b.dmem(), a.dmem())).limit(top)
+                        .map(ModelEvaluator.PromptResult::caption).toList();
+                stage.accept("inference-time mitigations on the " + top + " most memorized captions");
+                final ModelEvaluator.Settings settings = evaluator.settings();
+                final MitigationEvaluation evaluation = new MitigationEvaluation(model,
+                        new PromptMitigations(model.vocabularyWords(), 1, EnumSet.of(MarkerDialect.MIMIC_CXR)));
+                mitigations = MitigationEvaluation.summarize(evaluation.evaluate(memorized, List.of(Mitigation.values()),
+                        new MemorizationScorer.Options(mitigationSamples, settings.steps(), settings.guidance(), settings.batch(),
+                                settings.seed(), null, false), done -> { }));
+            }
+        }
+        final List<ArmComparison.ArmResult> armResults = arms.isEmpty() ? List.of()
+                : new ArmComparison(evaluator, comparison, device).run(base, data, baseResult, arms, work, stage, steps);
+        return new ExperimentReport(provenance, dataSummary, baseTraining, baseResult, mitigations, top,
+                new ArrayList<>(armResults));
+    }
+}

@@ -1,0 +1,331 @@
+package io.memaudit.training;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.memaudit.core.diffusion.TokenRanking;
+import io.memaudit.core.mitigation.MitigationEvaluation;
+import io.memaudit.dataset.DatasetFiles;
+import io.memaudit.report.Charts;
+import io.memaudit.report.ReportDocument;
+import io.memaudit.report.Roc;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Writes an experiment's results as {@code report.json} (every figure), {@code report.md} and {@code report.html} (the
+ * same content for people) and PNG plots under {@code plots/}; and prints the summary table.
+ *
+ * @param provenance how the experiment was made: command, settings, seeds, versions, timings
+ * @param dataSummary one line per fact about the training data
+ * @param baseTraining the base model's training run, or null when the base was given or cached (then in provenance)
+ * @param base the base model on the original training captions
+ * @param mitigations the inference-time mitigation table on the most memorized prompts, or null
+ * @param mitigationPrompts how many prompts that table averages over
+ * @param arms the fine-tune comparison, empty when not run
+ */
+public record ExperimentReport(ObjectNode provenance, List<String> dataSummary, DiffusionTrainer.Result baseTraining,
+                               ModelEvaluator.Result base, List<MitigationEvaluation.Summary> mitigations,
+                               int mitigationPrompts, List<ArmComparison.ArmResult> arms) {
+
+    /** Detection quality of a score against the replication ground truth. */
+    public record Detection(double auc, double tprAtOnePercentFpr, int positives, int negatives) {
+        static Detection of(final double[] scores, final boolean[] positives) {
+            int count = 0;
+            for (final boolean positive : positives) {
+                count += positive ? 1 : 0;
+            }
+            return new Detection(Roc.auc(scores, positives), Roc.tprAtFpr(scores, positives, 0.01), count,
+                    positives.length - count);
+        }
+    }
+
+    public Detection dmemDetection() {
+        return Detection.of(values(base, ModelEvaluator.PromptResult::dmem), replicated(base));
+    }
+
+    public Detection firstStepDetection() {
+        return Detection.of(values(base, ModelEvaluator.PromptResult::firstStep), replicated(base));
+    }
+
+    private static double[] values(final ModelEvaluator.Result result,
+                                   final java.util.function.ToDoubleFunction<ModelEvaluator.PromptResult> value) {
+        return result.prompts().stream().mapToDouble(value).toArray();
+    }
+
+    private static boolean[] replicated(final ModelEvaluator.Result result) {
+        final boolean[] labels = new boolean[result.prompts().size()];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = result.prompts().get(i).replicated();
+        }
+        return labels;
+    }
+
+    /** Writes report.json, report.md, report.html and plots/ into {@code directory}. */
+    public void write(final Path directory) throws Exception {
+        Files.createDirectories(directory.resolve("plots"));
+        final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        final ObjectNode root = toJson(json);
+        DatasetFiles.writeAtomically(directory.resolve("report.json"), out -> {
+            json.writeValue(out, root);
+            return null;
+        });
+        final ReportDocument document = document(directory);
+        document.writeMarkdown(directory.resolve("report.md"));
+        document.writeHtml(directory.resolve("report.html"));
+    }
+
+    ObjectNode toJson(final ObjectMapper json) {
+        final ObjectNode root = json.createObjectNode();
+        root.set("provenance", provenance);
+        final ArrayNode data = root.putArray("data");
+        dataSummary.forEach(data::add);
+        if (baseTraining != null) {
+            root.set("base_training", training(json, baseTraining));
+        }
+        final ObjectNode detection = root.putObject("detection");
+        detection.set("dmem", json.valueToTree(dmemDetection()));
+        detection.set("dmem_first_step", json.valueToTree(firstStepDetection()));
+        detection.put("ground_truth", "replication: a sample closer to its own training image than 0.7 x the nearest "
+                + "reference image (twins with identical findings, or other training images)");
+        root.set("base", evaluation(json, base));
+        if (mitigations != null) {
+            final ObjectNode table = root.putObject("inference_time_mitigations");
+            table.put("prompts", mitigationPrompts);
+            final ArrayNode rows = table.putArray("rows");
+            for (final MitigationEvaluation.Summary summary : mitigations) {
+                rows.addObject().put("mitigation", summary.mitigation().displayName())
+                        .put("mean_diversity", summary.meanDiversity()).put("mean_dmem", summary.meanDmem());
+            }
+        }
+        final ArrayNode armNodes = root.putArray("arms");
+        for (final ArmComparison.ArmResult arm : arms) {
+            final ObjectNode node = armNodes.addObject();
+            node.put("arm", arm.arm().displayName());
+            node.put("description", arm.arm().description());
+            node.put("distinct_training_captions", arm.distinctCaptions());
+            node.set("training", training(json, arm.training()));
+            node.set("base_on_rewritten", evaluation(json, arm.before()));
+            node.set("after_on_original", evaluation(json, arm.onOriginal()));
+            node.set("after_on_rewritten", evaluation(json, arm.onRewritten()));
+        }
+        return root;
+    }
+
+    private static ObjectNode training(final ObjectMapper json, final DiffusionTrainer.Result result) {
+        final ObjectNode node = json.createObjectNode();
+        node.put("seconds", result.seconds());
+        node.put("data_fingerprint_sha256", result.dataFingerprint());
+        if (!Double.isNaN(result.filterThreshold())) {
+            node.put("filter_threshold", result.filterThreshold());
+            node.put("filtered_samples", result.filteredSamples());
+        }
+        final ArrayNode curve = node.putArray("loss_curve");
+        result.lossCurve().forEach(point -> curve.addArray().add((long) point[0]).add(point[1]));
+        return node;
+    }
+
+    private static ObjectNode evaluation(final ObjectMapper json, final ModelEvaluator.Result result) {
+        final ObjectNode node = json.createObjectNode();
+        node.put("mean_dmem", result.meanDmem());
+        node.put("mean_dmem_unique_with_marker", mean(result, prompt -> prompt.kind().equals("unique") && prompt.hasMarker()));
+        node.put("mean_dmem_unique_without_marker", mean(result, prompt -> prompt.kind().equals("unique") && !prompt.hasMarker()));
+        node.put("mean_dmem_common", mean(result, prompt -> prompt.kind().equals("common")));
+        node.put("replication_rate", result.replicationRate());
+        node.put("mean_diversity", result.meanDiversity());
+        node.put("marker_token_rank", result.markerTokenRank());
+        node.put("ranked_tokens", result.rankedTokens());
+        node.put("marker_token_mean_significance", result.markerTokenSignificance());
+        node.put("share_of_marker_prompts_where_marker_is_top_word", result.markerTopShare());
+        final ArrayNode top = node.putArray("top_tokens");
+        for (final TokenRanking.Entry entry : result.topTokens()) {
+            top.addObject().put("token", entry.token()).put("mean_significance", entry.meanSignificance())
+                    .put("occurrences", entry.occurrences());
+        }
+        final ArrayNode prompts = node.putArray("prompts");
+        for (final ModelEvaluator.PromptResult prompt : result.prompts()) {
+            prompts.add(json.valueToTree(prompt));
+        }
+        return node;
+    }
+
+    private static double mean(final ModelEvaluator.Result result, final Predicate<ModelEvaluator.PromptResult> which) {
+        return result.prompts().stream().filter(which).mapToDouble(ModelEvaluator.PromptResult::dmem).average().orElse(Double.NaN);
+    }
+
+    private ReportDocument document(final Path directory) throws Exception {
+        final Path plots = directory.resolve("plots");
+        final ReportDocument document = new ReportDocument(provenance.path("title").asText("memaudit experiment"));
+        document.paragraph(provenance.path("summary").asText(""));
+        document.heading("Data");
+        document.bullets(dataSummary);
+
+        document.heading("Memorization in the base model");
+        final List<String> groups = List.of("common", "unique, no marker", "unique, with marker");
+        final List<Predicate<ModelEvaluator.PromptResult>> filters = List.of(
+                prompt -> !prompt.kind().equals("unique"),
+                prompt -> prompt.kind().equals("unique") && !prompt.hasMarker(),
+                prompt -> prompt.kind().equals("unique") && prompt.hasMarker());
+        final List<double[]> byGroup = new ArrayList<>();
+        for (final Predicate<ModelEvaluator.PromptResult> filter : filters) {
+            byGroup.add(base.prompts().stream().filter(filter).mapToDouble(ModelEvaluator.PromptResult::dmem).toArray());
+        }
+        Charts.distributions(plots.resolve("base-dmem.png"), "dmem of the base model's training captions", "dmem", groups, byGroup);
+        document.image("plots/base-dmem.png", "dmem per caption group (each point one distinct training caption)");
+        final List<List<String>> rows = new ArrayList<>();
+        for (int g = 0; g < groups.size(); g++) {
+            final Predicate<ModelEvaluator.PromptResult> filter = filters.get(g);
+            final List<ModelEvaluator.PromptResult> members = base.prompts().stream().filter(filter).toList();
+            rows.add(List.of(groups.get(g), String.valueOf(members.size()), format(mean(base, filter)),
+                    format(members.stream().filter(ModelEvaluator.PromptResult::replicated).count() / (double) Math.max(1, members.size())),
+                    format(members.stream().mapToDouble(ModelEvaluator.PromptResult::diversity).average().orElse(Double.NaN))));
+        }
+        document.table(List.of("captions", "count", "mean dmem", "replicated", "diversity"), rows);
+        final List<ModelEvaluator.PromptResult> ranked = new ArrayList<>(base.prompts());
+        ranked.sort((a, b) -> Double.compare(b.dmem(), a.dmem()));
+        final List<List<String>> top = new ArrayList<>();
+        for (final ModelEvaluator.PromptResult prompt : ranked.subList(0, Math.min(5, ranked.size()))) {
+            top.add(List.of(prompt.caption(), prompt.kind(), String.valueOf(prompt.rows()), format(prompt.dmem()),
+                    String.valueOf(prompt.replicated())));
+        }
+        document.paragraph("The most memorized training captions by dmem (synthetic text):");
+        document.table(List.of("caption", "kind", "rows", "dmem", "replicated"), top);
+
+        document.heading("Detection quality");
+        final Detection dmem = dmemDetection();
+        final Detection first = firstStepDetection();
+        final boolean[] labels = replicated(base);
+        Charts.rocCurves(plots.resolve("detection-roc.png"), "Detecting replicated captions", List.of("dmem", "first step"),
+                List.of(values(base, ModelEvaluator.PromptResult::dmem), values(base, ModelEvaluator.PromptResult::firstStep)), labels);
+        document.paragraph(String.format(Locale.ROOT, "Ground truth: %d of %d distinct training captions replicate their "
+                        + "training image (a sample closer to its own image than 0.7 x the nearest reference image). "
+                        + "Wen et al. report AUC 0.99 on Stable Diffusion.", dmem.positives(), dmem.positives() + dmem.negatives()));
+        document.table(List.of("score", "ROC AUC", "TPR at 1% FPR"), List.of(
+                List.of("dmem", format(dmem.auc()), format(dmem.tprAtOnePercentFpr())),
+                List.of("first step", format(first.auc()), format(first.tprAtOnePercentFpr()))));
+        document.image("plots/detection-roc.png", "ROC of dmem and the first-step score against replication");
+
+        if (!base.topTokens().isEmpty()) {
+            document.heading("Token significance");
+            final List<String> labelsTop = base.topTokens().stream().map(TokenRanking.Entry::token).toList();
+            final double[] valuesTop = base.topTokens().stream().mapToDouble(TokenRanking.Entry::meanSignificance).toArray();
+            final Set<Integer> markers = new HashSet<>();
+            for (int i = 0; i < labelsTop.size(); i++) {
+                if (labelsTop.get(i).equals("_")) {
+                    markers.add(i);
+                }
+            }
+            Charts.horizontalBars(plots.resolve("base-tokens.png"), "Most significant tokens (base model)",
+                    "mean significance", labelsTop, valuesTop, markers);
+            document.paragraph(String.format(Locale.ROOT, "The marker piece '_' ranks %d of %d tokens by mean significance; "
+                            + "in %.0f%% of the captions with markers, a marker is the most significant word.",
+                    base.markerTokenRank(), base.rankedTokens(), 100 * base.markerTopShare()));
+            document.image("plots/base-tokens.png", "Top tokens; the marker piece highlighted");
+        }
+
+        if (mitigations != null) {
+            document.heading("Inference-time mitigations");
+            document.paragraph("On the " + mitigationPrompts + " most memorized captions, without retraining: sample diversity "
+                    + "(mean pairwise RMS distance of images in [0, 1]) and dmem, as in the seed paper's table.");
+            final List<List<String>> table = new ArrayList<>();
+            for (final MitigationEvaluation.Summary summary : mitigations) {
+                table.add(List.of(summary.mitigation().displayName(), format(summary.meanDiversity()), format(summary.meanDmem())));
+            }
+            document.table(List.of("mitigation", "diversity", "dmem"), table);
+        }
+
+        if (!arms.isEmpty()) {
+            armSections(document, plots);
+        }
+        document.heading("How this was made");
+        document.code(provenance.toPrettyString());
+        return document;
+    }
+
+    private void armSections(final ReportDocument document, final Path plots) throws Exception {
+        document.heading("Retraining on rewritten captions");
+        document.paragraph("Each arm fine-tunes a copy of the base model with the same steps, batch, learning rate and seed. "
+                + "'original' continues training on unchanged captions: it is the control every other arm is compared with.");
+        final ArmComparison.ArmResult control = arms.stream().filter(arm -> arm.arm() == CaptionArm.ORIGINAL).findFirst().orElse(null);
+        final List<List<String>> rows = new ArrayList<>();
+        for (final ArmComparison.ArmResult arm : arms) {
+            rows.add(List.of(arm.arm().displayName(), format(base.meanDmem()), format(arm.onOriginal().meanDmem()),
+                    format(arm.before().meanDmem()), format(arm.onRewritten().meanDmem()),
+                    arm.onOriginal().markerTokenRank() == 0 ? "n/a" : String.valueOf(arm.onOriginal().markerTokenRank()),
+                    format(arm.onOriginal().replicationRate()), format(arm.onRewritten().replicationRate()),
+                    format(arm.onRewritten().meanDiversity())));
+        }
+        document.table(List.of("arm", "dmem before", "dmem after", "dmem rewritten before", "dmem rewritten after",
+                "'_' rank after", "replicated after", "replicated rewritten after", "diversity rewritten after"), rows);
+        final List<String> names = arms.stream().map(arm -> arm.arm().displayName()).toList();
+        final List<double[]> dmems = arms.stream().map(arm -> values(arm.onOriginal(), ModelEvaluator.PromptResult::dmem)).toList();
+        Charts.distributions(plots.resolve("arms-dmem.png"), "dmem after fine-tuning (original captions)", "dmem", names, dmems);
+        document.image("plots/arms-dmem.png", "dmem of the training captions after each arm's fine-tuning");
+        final double[][] bars = new double[arms.size()][];
+        for (int i = 0; i < arms.size(); i++) {
+            bars[i] = new double[] {arms.get(i).before().meanDiversity(), arms.get(i).onRewritten().meanDiversity()};
+        }
+        Charts.groupedBars(plots.resolve("arms-diversity.png"), "Sample diversity on the arm's captions", "mean pairwise distance",
+                names, List.of("base model", "after fine-tuning"), bars);
+        document.image("plots/arms-diversity.png", "Diversity of samples for each arm's captions, before and after fine-tuning");
+        if (control != null) {
+            final List<String> findings = new ArrayList<>();
+            for (final ArmComparison.ArmResult arm : arms) {
+                if (arm == control) {
+                    continue;
+                }
+                final double change = arm.onRewritten().meanDmem() / control.onOriginal().meanDmem() - 1;
+                final double replication = arm.onRewritten().replicationRate() - control.onOriginal().replicationRate();
+                findings.add(String.format(Locale.ROOT, "%s: dmem on its own captions %s than the control (%+.0f%%); "
+                                + "replication %+.0f points", arm.arm().displayName(), change < 0 ? "lower" : "not lower",
+                        100 * change, 100 * replication));
+            }
+            document.paragraph("Against the control (after fine-tuning), measured on the captions each arm trains on:");
+            document.bullets(findings);
+        }
+    }
+
+    /** The summary table printed at the end of a run. */
+    public void printSummary(final PrintWriter out) {
+        final Detection dmem = dmemDetection();
+        final Detection first = firstStepDetection();
+        out.printf(Locale.ROOT, "Base model: mean dmem %.3f, %d of %d captions replicated; detection AUC dmem %.3f, first step %.3f%n",
+                base.meanDmem(), dmem.positives(), dmem.positives() + dmem.negatives(), dmem.auc(), first.auc());
+        if (base.markerTokenRank() > 0) {
+            out.printf(Locale.ROOT, "Token significance: '_' ranks %d of %d tokens; top word in %.0f%% of marker captions%n",
+                    base.markerTokenRank(), base.rankedTokens(), 100 * base.markerTopShare());
+        }
+        if (mitigations != null) {
+            out.printf(Locale.ROOT, "Inference-time mitigations on the %d most memorized captions:%n", mitigationPrompts);
+            out.printf(Locale.ROOT, "  %-18s %10s %8s%n", "mitigation", "diversity", "dmem");
+            for (final MitigationEvaluation.Summary summary : mitigations) {
+                out.printf(Locale.ROOT, "  %-18s %10.4f %8.3f%n", summary.mitigation().displayName(), summary.meanDiversity(),
+                        summary.meanDmem());
+            }
+        }
+        if (!arms.isEmpty()) {
+            out.printf(Locale.ROOT, "Retraining arms (same budget):%n  %-16s %8s %8s %10s %10s %10s%n", "arm", "dmem", "dmem",
+                    "replicated", "replicated", "'_' rank");
+            out.printf(Locale.ROOT, "  %-16s %8s %8s %10s %10s %10s%n", "", "orig.", "rewr.", "orig.", "rewr.", "");
+            for (final ArmComparison.ArmResult arm : arms) {
+                out.printf(Locale.ROOT, "  %-16s %8.3f %8.3f %10.2f %10.2f %10s%n", arm.arm().displayName(),
+                        arm.onOriginal().meanDmem(), arm.onRewritten().meanDmem(), arm.onOriginal().replicationRate(),
+                        arm.onRewritten().replicationRate(),
+                        arm.onOriginal().markerTokenRank() == 0 ? "n/a" : String.valueOf(arm.onOriginal().markerTokenRank()));
+            }
+        }
+        out.flush();
+    }
+
+    static String format(final double value) {
+        return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.3f", value);
+    }
+}
