@@ -2,6 +2,8 @@ package io.memaudit.nifi;
 
 import io.memaudit.core.diffusion.BundleConfig;
 import io.memaudit.core.diffusion.MemorizationScorer;
+import io.memaudit.core.diffusion.PromptSignificance;
+import io.memaudit.core.markers.MarkerFinder;
 import java.util.List;
 import org.apache.nifi.controller.ControllerService;
 
@@ -16,6 +18,13 @@ public interface DiffusionModelService extends ControllerService {
 
     /** Scores prompts in order (see {@link MemorizationScorer}); the batch size is capped at the service's maximum. */
     List<MemorizationScorer.Score> score(List<String> prompts, MemorizationScorer.Options options);
+
+    /**
+     * Token significance of prompts (see {@link io.memaudit.core.diffusion.TokenSignificance}) over the first
+     * {@code significanceSteps} steps of the same trajectories {@link #score} follows, grouped into words and markers.
+     */
+    List<PromptSignificance> significance(List<String> prompts, MemorizationScorer.Options options, int significanceSteps,
+                                          MarkerFinder markers);
 
     /** Whether a prompt is longer than the text encoder takes (it is truncated). */
     boolean isTruncated(String prompt);

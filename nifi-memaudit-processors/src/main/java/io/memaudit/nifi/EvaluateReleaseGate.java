@@ -37,8 +37,9 @@ import org.apache.nifi.serialization.record.Record;
 @CapabilityDescription("""
         Decides whether a scored dataset (one FlowFile of many records, e.g. after MergeRecord) may be released: it is \
         rejected when the share of memorized records (score at or above the Memorization Threshold) exceeds the Maximum \
-        Memorized Fraction, when any score exceeds the Maximum Score, or, with the marker rule on, when any memorized record \
-        still carries a de-identification marker. The dataset goes to 'approved' or 'rejected' with the decision and its \
+        Memorized Fraction, when any score exceeds the Maximum Score, or, with the marker rule on, when a memorized record is \
+        driven by a de-identification marker: its marker ranks among the Marker Rank Limit most significant words (the \
+        marker_rank ScoreMemorization writes with Top Tokens on), or, for records without that field, it still carries one. The dataset goes to 'approved' or 'rejected' with the decision and its \
         reasons as attributes, and a JSON report a reviewer can read goes to 'report'. Records without a score count as \
         unscored and are listed in the report.""")
 @WritesAttributes({
@@ -75,10 +76,19 @@ public class EvaluateReleaseGate extends AbstractProcessor {
             .required(false).addValidator(StandardValidators.NUMBER_VALIDATOR).build();
     static final PropertyDescriptor MARKER_RULE = new PropertyDescriptor.Builder()
             .name("Reject Memorized Records With Markers")
-            .description("Reject when a memorized record still carries a de-identification marker (the seed paper's finding: "
-                    + "markers are the most memorized tokens). Until token significance lands this checks presence, not "
-                    + "attribution.")
+            .description("Reject when a memorized record is driven by a de-identification marker (the seed paper's finding: "
+                    + "markers are the most memorized tokens): by token significance when the record has a Marker Rank "
+                    + "Field, by the marker's presence otherwise.")
             .required(true).allowableValues("true", "false").defaultValue("true").build();
+    static final PropertyDescriptor MARKER_RANK_FIELD = new PropertyDescriptor.Builder()
+            .name("Marker Rank Field")
+            .description("RecordPath of the rank of the prompt's strongest marker among its words by token significance "
+                    + "(ScoreMemorization's marker_rank: 1 = most significant, 0 = no marker).")
+            .required(true).defaultValue("/marker_rank").addValidator(new RecordPathValidator()).build();
+    static final PropertyDescriptor MARKER_RANK_LIMIT = new PropertyDescriptor.Builder()
+            .name("Marker Rank Limit")
+            .description("A memorized record whose marker ranks at or above this (1 = the top word) is driven by the marker.")
+            .required(true).defaultValue("1").addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR).build();
 
     static final Relationship REL_APPROVED = new Relationship.Builder().name("approved")
             .description("Datasets that pass every rule").build();
@@ -90,7 +100,8 @@ public class EvaluateReleaseGate extends AbstractProcessor {
             .description("Datasets that could not be read, unchanged, with gate.error").build();
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(RECORD_READER, SCORE_FIELD, TEXT_FIELD,
-            MEMORIZATION_THRESHOLD, MAXIMUM_MEMORIZED_FRACTION, MAXIMUM_SCORE, MARKER_RULE, MarkerProperties.MARKER_DIALECTS,
+            MEMORIZATION_THRESHOLD, MAXIMUM_MEMORIZED_FRACTION, MAXIMUM_SCORE, MARKER_RULE, MARKER_RANK_FIELD, MARKER_RANK_LIMIT,
+            MarkerProperties.MARKER_DIALECTS,
             MarkerProperties.CUSTOM_MARKER_PATTERN);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_APPROVED, REL_REJECTED, REL_REPORT, REL_FAILURE);
 
@@ -125,7 +136,10 @@ public class EvaluateReleaseGate extends AbstractProcessor {
         private long records;
         private long scored;
         private long memorized;
+        /** Memorized records driven by a marker (by attribution where known, else by presence). */
         private long memorizedWithMarkers;
+        /** Memorized records that carried a marker rank. */
+        private long attributed;
         private double maxScore = Double.NEGATIVE_INFINITY;
     }
 
@@ -140,6 +154,8 @@ public class EvaluateReleaseGate extends AbstractProcessor {
         final RecordPath textPath = RecordPath.compile(context.getProperty(TEXT_FIELD).getValue());
         final double threshold = context.getProperty(MEMORIZATION_THRESHOLD).asDouble();
         final MarkerFinder markers = MarkerProperties.rewriterBuilder(context).build().finder();
+        final RecordPath rankPath = RecordPath.compile(context.getProperty(MARKER_RANK_FIELD).getValue());
+        final int rankLimit = context.getProperty(MARKER_RANK_LIMIT).asInteger();
         final Tally tally = new Tally();
         try {
             session.read(flowFile, in -> {
@@ -155,9 +171,17 @@ public class EvaluateReleaseGate extends AbstractProcessor {
                         tally.maxScore = Math.max(tally.maxScore, score);
                         if (score >= threshold) {
                             tally.memorized++;
-                            final String text = RecordFields.text(textPath, record);
-                            if (text != null && markers.count(text) > 0) {
-                                tally.memorizedWithMarkers++;
+                            final Double rank = RecordFields.number(rankPath, record);
+                            if (rank != null) {
+                                tally.attributed++;
+                                if (rank >= 1 && rank <= rankLimit) {
+                                    tally.memorizedWithMarkers++;
+                                }
+                            } else {
+                                final String text = RecordFields.text(textPath, record);
+                                if (text != null && markers.count(text) > 0) {
+                                    tally.memorizedWithMarkers++;
+                                }
                             }
                         }
                     }
@@ -184,7 +208,9 @@ public class EvaluateReleaseGate extends AbstractProcessor {
                     context.getProperty(MAXIMUM_SCORE).getValue()));
         }
         if (context.getProperty(MARKER_RULE).asBoolean() && tally.memorizedWithMarkers > 0) {
-            reasons.add(tally.memorizedWithMarkers + " memorized records still carry de-identification markers");
+            reasons.add(tally.memorizedWithMarkers + " memorized records are driven by de-identification markers ("
+                    + tally.attributed + " of " + tally.memorized + " judged by token significance, marker rank <= "
+                    + context.getProperty(MARKER_RANK_LIMIT).getValue() + "; the others by the marker's presence)");
         }
         if (tally.scored == 0) {
             reasons.add("no record has a score in " + context.getProperty(SCORE_FIELD).getValue());
@@ -228,11 +254,12 @@ public class EvaluateReleaseGate extends AbstractProcessor {
                   "threshold": %s,
                   "memorized": %d,
                   "memorized_fraction": %s,
-                  "memorized_with_markers": %d,
+                  "memorized_driven_by_markers": %d,
+                  "memorized_with_marker_rank": %d,
                   "max_score": %s
                 }
                 """, tally.records, tally.scored, tally.records - tally.scored, threshold, tally.memorized, fraction,
-                tally.memorizedWithMarkers, tally.scored == 0 ? "null" : String.valueOf(tally.maxScore)));
+                tally.memorizedWithMarkers, tally.attributed, tally.scored == 0 ? "null" : String.valueOf(tally.maxScore)));
         return json.toString();
     }
 

@@ -1,6 +1,7 @@
 package io.memaudit.nifi;
 
 import io.memaudit.core.diffusion.MemorizationScorer;
+import io.memaudit.core.diffusion.PromptSignificance;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -110,6 +111,18 @@ public class ScoreMemorization extends AbstractProcessor {
             .name("Batch Size").description("Prompts per UNet call (capped by the service); scores do not depend on it.")
             .required(true).defaultValue("8").addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR).build();
 
+    static final PropertyDescriptor TOP_TOKENS = new PropertyDescriptor.Builder()
+            .name("Top Tokens")
+            .description("For memorized records, how many of the most significant tokens and words to write (token "
+                    + "significance, Wen et al.: the gradient of the noise difference with respect to each token's embedding), "
+                    + "plus marker_rank, where the prompt's strongest de-identification marker ranks among its words. 0 turns "
+                    + "it off. Costs one backward pass per step and generation, for memorized prompts only.")
+            .required(true).defaultValue("5").addValidator(StandardValidators.NON_NEGATIVE_INTEGER_VALIDATOR).build();
+    static final PropertyDescriptor SIGNIFICANCE_STEPS = new PropertyDescriptor.Builder()
+            .name("Significance Steps")
+            .description("How many of the trajectory's first steps token significance averages over.")
+            .required(true).defaultValue("1").addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR).build();
+
     static final Relationship REL_MEMORIZED = new Relationship.Builder()
             .name("memorized").description("Records scoring at or above the Memorization Threshold").build();
     static final Relationship REL_NOT_MEMORIZED = new Relationship.Builder()
@@ -121,12 +134,16 @@ public class ScoreMemorization extends AbstractProcessor {
             .name("original").description("The input FlowFile, once its records have been routed").build();
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(RECORD_READER, RECORD_WRITER, MODEL_SERVICE, TEXT_FIELD,
-            SCORING_MODE, MEMORIZATION_THRESHOLD, SCREENING_THRESHOLD, GENERATIONS, STEPS, GUIDANCE_SCALE, RANDOM_SEED, BATCH_SIZE);
+            SCORING_MODE, MEMORIZATION_THRESHOLD, SCREENING_THRESHOLD, GENERATIONS, STEPS, GUIDANCE_SCALE, RANDOM_SEED, BATCH_SIZE,
+            TOP_TOKENS, SIGNIFICANCE_STEPS, MarkerProperties.MARKER_DIALECTS, MarkerProperties.CUSTOM_MARKER_PATTERN);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_MEMORIZED, REL_NOT_MEMORIZED, REL_FAILURE, REL_ORIGINAL);
     private static final RecordField DMEM = new RecordField("dmem", RecordFieldType.DOUBLE.getDataType());
     private static final RecordField FIRST_STEP = new RecordField("dmem_first_step", RecordFieldType.DOUBLE.getDataType());
     private static final RecordField TRUNCATED = new RecordField("prompt_truncated", RecordFieldType.BOOLEAN.getDataType());
     private static final RecordField SCORE_ERROR = new RecordField("score_error", RecordFieldType.STRING.getDataType());
+    private static final RecordField TOP_TOKENS_FIELD = new RecordField("top_tokens", RecordFieldType.STRING.getDataType());
+    private static final RecordField TOP_WORDS_FIELD = new RecordField("top_words", RecordFieldType.STRING.getDataType());
+    private static final RecordField MARKER_RANK = new RecordField("marker_rank", RecordFieldType.INT.getDataType());
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -192,6 +209,7 @@ public class ScoreMemorization extends AbstractProcessor {
                     : score != null && score >= threshold ? REL_MEMORIZED : REL_NOT_MEMORIZED;
             routed.get(relationship).add(record);
         }
+        attributeTokens(context, model, textPath, routed.get(REL_MEMORIZED));
         final List<FlowFile> children = new ArrayList<>();
         try {
             for (final Map.Entry<Relationship, List<Record>> entry : routed.entrySet()) {
@@ -217,6 +235,58 @@ public class ScoreMemorization extends AbstractProcessor {
                 MEMORIZED_COUNT, String.valueOf(routed.get(REL_MEMORIZED).size()),
                 NOT_MEMORIZED_COUNT, String.valueOf(routed.get(REL_NOT_MEMORIZED).size()),
                 FAILURE_COUNT, String.valueOf(routed.get(REL_FAILURE).size()))), REL_ORIGINAL);
+    }
+
+    /**
+     * Writes top_tokens, top_words ("token 0.0312; ...", most significant first) and marker_rank (1 = a marker outweighs
+     * every word, 0 = no marker) into memorized records. A failure leaves the records routed as they are, without them.
+     */
+    private void attributeTokens(final ProcessContext context, final DiffusionModelService model, final RecordPath textPath,
+                                 final List<Record> memorized) {
+        final int top = context.getProperty(TOP_TOKENS).asInteger();
+        if (top == 0 || memorized.isEmpty()) {
+            return;
+        }
+        final Set<String> distinct = new LinkedHashSet<>();
+        memorized.forEach(record -> distinct.add(RecordFields.text(textPath, record)));
+        final List<String> prompts = new ArrayList<>(distinct);
+        final Map<String, PromptSignificance> significance = new HashMap<>();
+        try {
+            final List<PromptSignificance> results = model.significance(prompts, options(context, model, false),
+                    Math.min(context.getProperty(SIGNIFICANCE_STEPS).asInteger(), context.getProperty(STEPS).asInteger()),
+                    MarkerProperties.rewriterBuilder(context).build().finder());
+            for (int i = 0; i < prompts.size(); i++) {
+                significance.put(prompts.get(i), results.get(i));
+            }
+        } catch (final RuntimeException e) {
+            getLogger().error("Token significance of {} memorized prompts failed: {}", prompts.size(), e.getClass().getSimpleName());
+            getLogger().debug("Full token significance error", e);
+            return;
+        }
+        for (final Record record : memorized) {
+            final PromptSignificance result = significance.get(RecordFields.text(textPath, record));
+            record.setValue(TOP_TOKENS_FIELD, describe(result.topTokens(top)));
+            record.setValue(TOP_WORDS_FIELD, describe(result.topWords(top)));
+            record.setValue(MARKER_RANK, result.markerRank());
+            record.incorporateInactiveFields();
+        }
+    }
+
+    private static String describe(final List<PromptSignificance.Piece> pieces) {
+        final StringBuilder text = new StringBuilder();
+        for (final PromptSignificance.Piece piece : pieces) {
+            text.append(text.isEmpty() ? "" : "; ").append(piece.text()).append(' ')
+                    .append(String.format(java.util.Locale.ROOT, "%.4g", piece.significance()));
+        }
+        return text.toString();
+    }
+
+    private static MemorizationScorer.Options options(final ProcessContext context, final DiffusionModelService model,
+                                                      final boolean firstStepOnly) {
+        final double guidance = context.getProperty(GUIDANCE_SCALE).isSet() ? context.getProperty(GUIDANCE_SCALE).asDouble()
+                : model.config().guidanceScale();
+        return new MemorizationScorer.Options(context.getProperty(GENERATIONS).asInteger(), context.getProperty(STEPS).asInteger(),
+                guidance, context.getProperty(BATCH_SIZE).asInteger(), context.getProperty(RANDOM_SEED).asLong(), null, firstStepOnly);
     }
 
     /** Scores distinct prompts batch by batch, so that a failing batch costs only its own prompts. */

@@ -5,6 +5,9 @@ import io.memaudit.core.diffusion.BundleConfig;
 import io.memaudit.core.diffusion.BundleException;
 import io.memaudit.core.diffusion.DiffusionModel;
 import io.memaudit.core.diffusion.MemorizationScorer;
+import io.memaudit.core.diffusion.PromptSignificance;
+import io.memaudit.core.diffusion.TokenSignificance;
+import io.memaudit.core.markers.MarkerFinder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,6 +61,8 @@ public class StandardDiffusionModelService extends AbstractControllerService imp
             .build();
 
     private volatile DiffusionModel model;
+    /** Loaded on first use (a second copy of the UNet, with gradients); guarded by this. */
+    private TokenSignificance gradients;
     private volatile int maximumBatchSize;
 
     @Override
@@ -118,6 +123,12 @@ public class StandardDiffusionModelService extends AbstractControllerService imp
 
     @OnDisabled
     public void onDisabled() {
+        synchronized (this) {
+            if (gradients != null) {
+                gradients.close();
+                gradients = null;
+            }
+        }
         final DiffusionModel loaded = model;
         model = null;
         if (loaded != null) {
@@ -144,6 +155,28 @@ public class StandardDiffusionModelService extends AbstractControllerService imp
                 options.guidance(), Math.min(options.batchSize(), maximumBatchSize), options.seed(), options.initialNoise(),
                 options.firstStepOnly(), options.keepSamples());
         return new MemorizationScorer(loaded()).score(prompts, capped, done -> { });
+    }
+
+    /** Serialised: gradients are rare (memorized records only) and the gradient module is one shared copy. */
+    @Override
+    public synchronized List<PromptSignificance> significance(final List<String> prompts, final MemorizationScorer.Options options,
+                                                           final int significanceSteps, final MarkerFinder markers) {
+        final DiffusionModel loaded = loaded();
+        if (gradients == null) {
+            try {
+                gradients = new TokenSignificance(loaded);
+            } catch (final BundleException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+        final MemorizationScorer.Options capped = new MemorizationScorer.Options(options.generations(), options.steps(),
+                options.guidance(), Math.min(options.batchSize(), maximumBatchSize), options.seed(), options.initialNoise(), false);
+        final List<double[]> values = gradients.compute(prompts, capped, significanceSteps, done -> { });
+        final List<PromptSignificance> results = new ArrayList<>(prompts.size());
+        for (int i = 0; i < prompts.size(); i++) {
+            results.add(PromptSignificance.of(prompts.get(i), loaded.encoding(prompts.get(i)), values.get(i), markers));
+        }
+        return results;
     }
 
     @Override

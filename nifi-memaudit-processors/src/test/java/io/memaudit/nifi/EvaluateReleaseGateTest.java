@@ -67,8 +67,33 @@ class EvaluateReleaseGateTest {
         runner.setProperty(EvaluateReleaseGate.MAXIMUM_MEMORIZED_FRACTION, "0.5");
         runner.setProperty(EvaluateReleaseGate.MAXIMUM_SCORE, "0.8");
         final String reasons = decide("rejected").getAttribute(EvaluateReleaseGate.REASONS);
-        assertTrue(reasons.contains("1 memorized records still carry de-identification markers"), reasons);
+        assertTrue(reasons.contains("1 memorized records are driven by de-identification markers (0 of 1 judged by token "
+                + "significance"), reasons);
         assertTrue(reasons.contains("highest score 0.900000 exceeds 0.8"), reasons);
+    }
+
+    @Test
+    void theMarkerRuleFollowsTokenAttributionWhenTheRecordHasIt() {
+        runner.setProperty(EvaluateReleaseGate.MAXIMUM_MEMORIZED_FRACTION, "0.9");
+        final String attributedBelow = "{\"prompt\":\"Compared to ___, new opacity.\",\"dmem\":0.9,\"marker_rank\":3}\n"
+                + "{\"prompt\":\"Clear lungs.\",\"dmem\":0.1}\n";
+        runner.enqueue(attributedBelow);
+        runner.run();
+        runner.assertTransferCount(EvaluateReleaseGate.REL_APPROVED, 1);
+        runner.clearTransferState();
+
+        runner.enqueue(attributedBelow.replace("\"marker_rank\":3", "\"marker_rank\":1"));
+        runner.run();
+        runner.assertTransferCount(EvaluateReleaseGate.REL_REJECTED, 1);
+        final String reasons = runner.getFlowFilesForRelationship(EvaluateReleaseGate.REL_REJECTED).get(0)
+                .getAttribute(EvaluateReleaseGate.REASONS);
+        assertTrue(reasons.contains("1 of 1 judged by token significance, marker rank <= 1"), reasons);
+        runner.clearTransferState();
+
+        runner.setProperty(EvaluateReleaseGate.MARKER_RANK_LIMIT, "3");
+        runner.enqueue(attributedBelow);
+        runner.run();
+        runner.assertTransferCount(EvaluateReleaseGate.REL_REJECTED, 1);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.memaudit.nifi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -77,11 +78,17 @@ class ScoreMemorizationTest {
         assertEquals(1, failed.size());
         assertTrue(failed.get(0).contains("\"id\":4") && failed.get(0).contains("\"score_error\":\"the text field is missing"),
                 failed.get(0));
+        assertFalse(memorized.isEmpty(), "the threshold leaves some records memorized");
         for (final String line : memorized) {
             assertTrue(dmem(line) >= 0.3, line);
+            assertTrue(line.matches(".*\"top_tokens\":\"[^\"]+ [0-9.e-]+(; [^\"]+ [0-9.e-]+){0,4}\".*"), line);
+            assertTrue(line.contains("\"top_words\":\""), line);
+            final boolean hasMarker = line.contains("___");
+            assertEquals(hasMarker, !line.contains("\"marker_rank\":0"), "marker_rank is 0 exactly without a marker: " + line);
         }
         for (final String line : notMemorized) {
             assertTrue(dmem(line) < 0.3, line);
+            assertFalse(line.contains("\"top_tokens\":\""), "only memorized records are attributed: " + line);
             assertTrue(line.contains("\"dmem_first_step\":"), line);
         }
         assertTrue(notMemorized.stream().anyMatch(line -> line.contains("\"id\":6") && dmem(line) == 0.0), notMemorized.toString());

@@ -125,7 +125,7 @@ final class DemoCommand implements Callable<Integer> {
             provenance.put("arm_models", armModels.toString());
             final Experiment experiment = new Experiment(new ModelEvaluator(evaluation.settings(flags.seed), size),
                     comparison, arms, samples, null);
-            final ExperimentReport report = experiment.run(baseModel, set, training, provenance, Experiments.describe(set),
+            final ExperimentReport report = experiment.run(baseModel, set, training, provenance, Experiments.describe(set, output.resolve("data").resolve(SyntheticChestXrays.CAPTIONS_FILE).toString()),
                     armModels, stage -> Experiments.stage(out, started, stage), step -> { });
             provenance.put("seconds", (System.nanoTime() - started) / 1e9);
             return report;

@@ -69,12 +69,17 @@ final class Experiments {
     }
 
     static List<String> describe(final TrainingSet set) {
+        return describe(set, set.source());
+    }
+
+    /** @param source how to name the data (its final place, when it was read from a staging directory) */
+    static List<String> describe(final TrainingSet set, final String source) {
         final long withMarkers = set.rows().stream().filter(row -> row.caption().contains("___")).count();
         final long unique = set.prompts().stream().filter(prompt -> prompt.kind().equals("unique")).count();
         final long common = set.prompts().stream().filter(prompt -> prompt.kind().equals("common")).count();
         return List.of(
                 String.format(Locale.ROOT, "%s: %,d training rows, %,d distinct captions (%d common, %d unique), %,d images",
-                        set.source(), set.rows().size(), set.prompts().size(), common, unique,
+                        source, set.rows().size(), set.prompts().size(), common, unique,
                         set.rows().stream().map(row -> row.image().key()).distinct().count()),
                 String.format(Locale.ROOT, "%.1f%% of training rows carry ___ markers", 100.0 * withMarkers / set.rows().size()),
                 set.hasTwins() ? "ground truth present: replication is judged against twins with identical findings"

@@ -166,6 +166,13 @@ public final class DiffusionTrainer implements AutoCloseable {
         return imageShape.clone();
     }
 
+    /** Native arrays held after the first and after the latest step: equal when a step leaves nothing behind. */
+    final int[] heldArrays = new int[2];
+
+    private int parameterArrays() {
+        return textEncoder.getNDManager().getManagedArrays().size() + unet.getNDManager().getManagedArrays().size();
+    }
+
     /** Trains in place; {@code progress} receives the number of steps done. */
     public Result train(final List<Example> examples, final Options options, final IntConsumer progress) {
         if (examples.isEmpty()) {
@@ -212,6 +219,7 @@ public final class DiffusionTrainer implements AutoCloseable {
                     final Shape latentShape = base.latentShape(batch);
                     final NDArray noise = work.create(GaussianNoise.sample(random.nextLong(), (int) latentShape.size()), latentShape);
                     final NDArray clean = latents.get(work.create(indices));
+                    clean.attach(work); // a gather lands in the source's manager: without this every step's graph stays alive
                     final NDArray noisy = clean.mul(work.create(signal).reshape(batch, 1, 1, 1))
                             .add(noise.mul(work.create(noiseScale).reshape(batch, 1, 1, 1)));
                     final NDArray time = work.create(timesteps);
@@ -243,6 +251,7 @@ public final class DiffusionTrainer implements AutoCloseable {
                             final NDArray gradient = weight.getGradient();
                             adam.update(parameter.getKey(), weight, gradient);
                             gradient.subi(gradient);
+                            gradient.close();
                         }
                     }
                     lossSum += loss;
@@ -252,6 +261,7 @@ public final class DiffusionTrainer implements AutoCloseable {
                     lossCurve.add(new double[] {step + 1, lossSum / span});
                     lossSum = 0;
                 }
+                heldArrays[step == 0 ? 0 : 1] = run.getManagedArrays().size() + parameterArrays();
                 progress.accept(step + 1);
             }
         }
@@ -287,7 +297,9 @@ public final class DiffusionTrainer implements AutoCloseable {
                 }
                 final Shape latentShape = base.latentShape(batch);
                 final NDArray noise = work.create(GaussianNoise.sample(random.nextLong(), (int) latentShape.size()), latentShape);
-                final NDArray noisy = latents.get(work.create(indices)).mul(work.create(signal).reshape(batch, 1, 1, 1))
+                final NDArray clean = latents.get(work.create(indices));
+                clean.attach(work);
+                final NDArray noisy = clean.mul(work.create(signal).reshape(batch, 1, 1, 1))
                         .add(noise.mul(work.create(noiseScale).reshape(batch, 1, 1, 1)));
                 final List<String> prompts = new ArrayList<>(2 * batch);
                 for (int i = 0; i < batch; i++) {

@@ -69,6 +69,51 @@ public record ExperimentReport(ObjectNode provenance, List<String> dataSummary, 
         return labels;
     }
 
+    /**
+     * What ScoreMemorization's two-stage mode would do on these captions: screen every caption with the first-step score,
+     * run the full trajectory only for those at or above a screening threshold (here the given quantile of the first-step
+     * scores). Work is in UNet evaluations relative to scoring everything fully (T steps each); recall is the share of the
+     * top-decile captions by full dmem, and of the replicated captions, that pass the screen.
+     */
+    public record Screening(double screenedQuantile, double workFraction, double topDecileRecall, double replicatedRecall) {
+    }
+
+    public List<Screening> screening() {
+        final int steps = provenance.path("measuring").path("steps").asInt(20);
+        final double[] first = values(base, ModelEvaluator.PromptResult::firstStep);
+        final double[] dmem = values(base, ModelEvaluator.PromptResult::dmem);
+        final double[] sortedFirst = first.clone();
+        java.util.Arrays.sort(sortedFirst);
+        final double[] sortedDmem = dmem.clone();
+        java.util.Arrays.sort(sortedDmem);
+        final double topDecile = sortedDmem[Math.max(0, (int) Math.ceil(0.9 * dmem.length) - 1)];
+        final List<Screening> rows = new ArrayList<>();
+        for (final double quantile : new double[] {0.5, 0.7, 0.9}) {
+            final double threshold = sortedFirst[Math.min(first.length - 1, (int) Math.floor(quantile * first.length))];
+            int passed = 0;
+            int top = 0;
+            int topPassed = 0;
+            int replicated = 0;
+            int replicatedPassed = 0;
+            for (int i = 0; i < first.length; i++) {
+                final boolean pass = first[i] >= threshold;
+                passed += pass ? 1 : 0;
+                if (dmem[i] >= topDecile) {
+                    top++;
+                    topPassed += pass ? 1 : 0;
+                }
+                if (base.prompts().get(i).replicated()) {
+                    replicated++;
+                    replicatedPassed += pass ? 1 : 0;
+                }
+            }
+            final double work = (first.length + (double) passed * steps) / ((double) first.length * steps);
+            rows.add(new Screening(quantile, work, top == 0 ? Double.NaN : topPassed / (double) top,
+                    replicated == 0 ? Double.NaN : replicatedPassed / (double) replicated));
+        }
+        return rows;
+    }
+
     /** Writes report.json, report.md, report.html and plots/ into {@code directory}. */
     public void write(final Path directory) throws Exception {
         Files.createDirectories(directory.resolve("plots"));
@@ -97,6 +142,10 @@ public record ExperimentReport(ObjectNode provenance, List<String> dataSummary, 
         detection.put("ground_truth", "replication: a sample closer to its own training image than 0.7 x the nearest "
                 + "reference image (twins with identical findings, or other training images)");
         root.set("base", evaluation(json, base));
+        final ArrayNode screening = root.putArray("two_stage_screening");
+        for (final Screening row : screening()) {
+            screening.add(json.valueToTree(row));
+        }
         if (mitigations != null) {
             final ObjectNode table = root.putObject("inference_time_mitigations");
             table.put("prompts", mitigationPrompts);
@@ -212,14 +261,28 @@ public record ExperimentReport(ObjectNode provenance, List<String> dataSummary, 
                 List.of("dmem", format(dmem.auc()), format(dmem.tprAtOnePercentFpr())),
                 List.of("first step", format(first.auc()), format(first.tprAtOnePercentFpr()))));
         document.image("plots/detection-roc.png", "ROC of dmem and the first-step score against replication");
+        document.paragraph("Two-stage scoring (NiFi's ScoreMemorization): screen with the first step, run the full trajectory "
+                + "only above a screening threshold. Work relative to full scoring, and how many of the top-decile (by dmem) "
+                + "and of the replicated captions pass the screen:");
+        final List<List<String>> screeningRows = new ArrayList<>();
+        for (final Screening row : screening()) {
+            screeningRows.add(List.of(String.format(Locale.ROOT, "first step >= its %.0fth percentile", 100 * row.screenedQuantile()),
+                    format(row.workFraction()), format(row.topDecileRecall()), format(row.replicatedRecall())));
+        }
+        document.table(List.of("screen", "work vs full", "top-decile kept", "replicated kept"), screeningRows);
 
         if (!base.topTokens().isEmpty()) {
             document.heading("Token significance");
-            final List<String> labelsTop = base.topTokens().stream().map(TokenRanking.Entry::token).toList();
-            final double[] valuesTop = base.topTokens().stream().mapToDouble(TokenRanking.Entry::meanSignificance).toArray();
+            final List<String> labelsTop = new ArrayList<>(base.topTokens().stream().map(TokenRanking.Entry::token).toList());
+            final List<Double> valuesList = new ArrayList<>(base.topTokens().stream().map(TokenRanking.Entry::meanSignificance).toList());
+            if (base.markerTokenRank() > labelsTop.size()) {
+                labelsTop.add("_ (rank " + base.markerTokenRank() + ")");
+                valuesList.add(base.markerTokenSignificance());
+            }
+            final double[] valuesTop = valuesList.stream().mapToDouble(Double::doubleValue).toArray();
             final Set<Integer> markers = new HashSet<>();
             for (int i = 0; i < labelsTop.size(); i++) {
-                if (labelsTop.get(i).equals("_")) {
+                if (labelsTop.get(i).equals("_") || labelsTop.get(i).startsWith("_ (rank")) {
                     markers.add(i);
                 }
             }

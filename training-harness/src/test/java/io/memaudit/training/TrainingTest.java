@@ -107,6 +107,14 @@ class TrainingTest {
     }
 
     @Test
+    void aTrainingStepLeavesNoNativeArraysBehind() throws Exception {
+        try (DiffusionTrainer trainer = new DiffusionTrainer(TINY, Device.cpu())) {
+            trainer.train(data.examples(), new DiffusionTrainer.Options(8, 4, 1e-3, 0.1, 3L, 0.5, 4), step -> { });
+            assertEquals(trainer.heldArrays[0], trainer.heldArrays[1], "arrays held after step 1 and after step 8");
+        }
+    }
+
+    @Test
     void theFilterDropsTheSamplesAboveItsQuantile() throws Exception {
         final DiffusionTrainer.Options options = new DiffusionTrainer.Options(6, 8, 1e-3, 0.0, 3L, 0.5, 3);
         try (DiffusionTrainer trainer = new DiffusionTrainer(TINY, Device.cpu())) {

@@ -103,6 +103,17 @@ class TokenSignificanceTest {
     }
 
     @Test
+    void spansStayAlignedAfterNonAsciiText() {
+        final String prompt = "Größe stable — compared to ___ effusion.";
+        final double[] values = significance.compute(List.of(prompt), options(1), 1, done -> { }).get(0);
+        final PromptSignificance grouped = PromptSignificance.of(prompt, model.encoding(prompt), values, MARKERS);
+        assertEquals(1, grouped.markers().size());
+        assertEquals(3, grouped.markers().get(0).pieces(), "the marker's three _ pieces, after non-ASCII characters");
+        assertEquals("effusion.", grouped.words().get(grouped.words().size() - 1).text());
+        assertTrue(grouped.words().stream().allMatch(word -> word.pieces() >= 1), grouped.words().toString());
+    }
+
+    @Test
     void rankingCountsOccurrencesAndMarkerRanks() {
         final List<double[]> values = significance.compute(PROMPTS, options(4), 1, done -> { });
         final List<PromptSignificance> grouped = new java.util.ArrayList<>();
