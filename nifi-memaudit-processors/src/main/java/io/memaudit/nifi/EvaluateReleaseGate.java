@@ -83,7 +83,7 @@ public class EvaluateReleaseGate extends AbstractProcessor {
     static final PropertyDescriptor MARKER_RANK_FIELD = new PropertyDescriptor.Builder()
             .name("Marker Rank Field")
             .description("RecordPath of the rank of the prompt's strongest marker among its words by token significance "
-                    + "(ScoreMemorization's marker_rank: 1 = most significant, 0 = no marker).")
+                    + "(ScoreMemorization's marker_rank: 1 = most significant, 0 = no marker, -1 or absent = not attributed).")
             .required(true).defaultValue("/marker_rank").addValidator(new RecordPathValidator()).build();
     static final PropertyDescriptor MARKER_RANK_LIMIT = new PropertyDescriptor.Builder()
             .name("Marker Rank Limit")
@@ -172,7 +172,7 @@ public class EvaluateReleaseGate extends AbstractProcessor {
                         if (score >= threshold) {
                             tally.memorized++;
                             final Double rank = RecordFields.number(rankPath, record);
-                            if (rank != null) {
+                            if (rank != null && rank >= 0) {
                                 tally.attributed++;
                                 if (rank >= 1 && rank <= rankLimit) {
                                     tally.memorizedWithMarkers++;

@@ -115,8 +115,10 @@ public class ScoreMemorization extends AbstractProcessor {
             .name("Top Tokens")
             .description("For memorized records, how many of the most significant tokens and words to write (token "
                     + "significance, Wen et al.: the gradient of the noise difference with respect to each token's embedding), "
-                    + "plus marker_rank, where the prompt's strongest de-identification marker ranks among its words. 0 turns "
-                    + "it off. Costs one backward pass per step and generation, for memorized prompts only.")
+                    + "plus marker_rank, where the prompt's strongest de-identification marker ranks among its words (1 = "
+                    + "the top word, 0 = no marker). Other records get empty strings and marker_rank -1, so that every "
+                    + "output has one schema. 0 turns it off. Costs one backward pass per step and generation, for memorized "
+                    + "prompts only.")
             .required(true).defaultValue("5").addValidator(StandardValidators.NON_NEGATIVE_INTEGER_VALIDATOR).build();
     static final PropertyDescriptor SIGNIFICANCE_STEPS = new PropertyDescriptor.Builder()
             .name("Significance Steps")
@@ -144,6 +146,8 @@ public class ScoreMemorization extends AbstractProcessor {
     private static final RecordField TOP_TOKENS_FIELD = new RecordField("top_tokens", RecordFieldType.STRING.getDataType());
     private static final RecordField TOP_WORDS_FIELD = new RecordField("top_words", RecordFieldType.STRING.getDataType());
     private static final RecordField MARKER_RANK = new RecordField("marker_rank", RecordFieldType.INT.getDataType());
+    /** marker_rank of a record without token attribution (not memorized, or attribution failed). */
+    static final int NOT_ATTRIBUTED = -1;
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -191,6 +195,7 @@ public class ScoreMemorization extends AbstractProcessor {
         final ScoringMode mode = context.getProperty(SCORING_MODE).asAllowableValue(ScoringMode.class);
         final double threshold = context.getProperty(MEMORIZATION_THRESHOLD).asDouble();
         final Map<String, Boolean> truncated = new HashMap<>();
+        final boolean attributing = context.getProperty(TOP_TOKENS).asInteger() > 0;
         final Map<Relationship, List<Record>> routed = new LinkedHashMap<>();
         for (final Relationship relationship : List.of(REL_MEMORIZED, REL_NOT_MEMORIZED, REL_FAILURE)) {
             routed.put(relationship, new ArrayList<>());
@@ -203,6 +208,13 @@ public class ScoreMemorization extends AbstractProcessor {
             record.setValue(FIRST_STEP, outcome.firstStep());
             record.setValue(TRUNCATED, text != null && truncated.computeIfAbsent(text, model::isTruncated));
             record.setValue(SCORE_ERROR, outcome.error());
+            if (attributing) {
+                // every child gets the same fields (MergeRecord only merges FlowFiles with one schema); memorized records
+                // get their values below
+                record.setValue(TOP_TOKENS_FIELD, "");
+                record.setValue(TOP_WORDS_FIELD, "");
+                record.setValue(MARKER_RANK, NOT_ATTRIBUTED);
+            }
             record.incorporateInactiveFields();
             final Double score = mode == ScoringMode.FIRST_STEP ? outcome.firstStep() : outcome.dmem();
             final Relationship relationship = outcome.error() != null ? REL_FAILURE
@@ -239,7 +251,7 @@ public class ScoreMemorization extends AbstractProcessor {
 
     /**
      * Writes top_tokens, top_words ("token 0.0312; ...", most significant first) and marker_rank (1 = a marker outweighs
-     * every word, 0 = no marker) into memorized records. A failure leaves the records routed as they are, without them.
+     * every word, 0 = no marker) into memorized records. A failure leaves the records routed as they are, unattributed.
      */
     private void attributeTokens(final ProcessContext context, final DiffusionModelService model, final RecordPath textPath,
                                  final List<Record> memorized) {
