@@ -21,6 +21,7 @@ public final class DatasetFiles {
         final Path directory = absolute.getParent();
         Files.createDirectories(directory);
         final Path partial = Files.createTempFile(directory, "." + absolute.getFileName() + ".", ".partial");
+        shareable(partial, "rw-r--r--");
         final T result;
         try {
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(partial), 1 << 16)) {
@@ -46,6 +47,7 @@ public final class DatasetFiles {
         }
         Files.createDirectories(absolute.getParent());
         final Path staging = Files.createTempDirectory(absolute.getParent(), "." + absolute.getFileName() + ".partial-");
+        shareable(staging, "rwxr-xr-x");
         final T result;
         try {
             result = body.write(staging);
@@ -56,6 +58,16 @@ public final class DatasetFiles {
             throw e;
         }
         return result;
+    }
+
+    /**
+     * Temporary files and directories are created private (0600 / 0700); outputs are ordinary files, readable like any
+     * other the user writes.
+     */
+    private static void shareable(final Path path, final String permissions) throws IOException {
+        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
+        }
     }
 
     private static boolean isEmptyDirectory(final Path directory) throws IOException {

@@ -45,28 +45,37 @@ public record Experiment(ModelEvaluator evaluator, ArmComparison.Settings compar
                                 final Consumer<String> stage, final IntConsumer steps) throws Exception {
         final List<String> captions = data.prompts().stream().map(TrainingSet.Prompt::caption).toList();
         final ModelEvaluator.Result baseResult;
-        List<MitigationEvaluation.Summary> mitigations = null;
-        int top = 0;
+        final List<ExperimentReport.MitigationTable> mitigations = new ArrayList<>();
         try (DiffusionModel model = DiffusionModel.load(base, device)) {
             stage.accept("base model: dmem, replication, token significance of " + captions.size() + " captions");
             baseResult = evaluator.evaluate(model, data, data.prompts(), captions, sub -> { });
             if (mitigationSamples > 0) {
-                top = Math.min(captions.size(), Math.max(MIN_TOP, (int) Math.ceil(TOP_SHARE * captions.size())));
-                final List<String> memorized = baseResult.prompts().stream()
-                        .sorted((a, b) -> Double.compare(b.dmem(), a.dmem())).limit(top)
+                final int top = Math.min(captions.size(), Math.max(MIN_TOP, (int) Math.ceil(TOP_SHARE * captions.size())));
+                final List<ModelEvaluator.PromptResult> ranked = baseResult.prompts().stream()
+                        .sorted((a, b) -> Double.compare(b.dmem(), a.dmem())).toList();
+                mitigations.add(mitigationTable(model, "most memorized captions",
+                        ranked.stream().limit(top).map(ModelEvaluator.PromptResult::caption).toList(), stage));
+                final List<String> marked = ranked.stream().filter(ModelEvaluator.PromptResult::hasMarker).limit(top)
                         .map(ModelEvaluator.PromptResult::caption).toList();
-                stage.accept("inference-time mitigations on the " + top + " most memorized captions");
-                final ModelEvaluator.Settings settings = evaluator.settings();
-                final MitigationEvaluation evaluation = new MitigationEvaluation(model,
-                        new PromptMitigations(model.vocabularyWords(), 1, EnumSet.of(MarkerDialect.MIMIC_CXR)));
-                mitigations = MitigationEvaluation.summarize(evaluation.evaluate(memorized, List.of(Mitigation.values()),
-                        new MemorizationScorer.Options(mitigationSamples, settings.steps(), settings.guidance(), settings.batch(),
-                                settings.seed(), null, false), done -> { }));
+                if (!marked.isEmpty()) {
+                    mitigations.add(mitigationTable(model, "most memorized captions with markers", marked, stage));
+                }
             }
         }
         final List<ArmComparison.ArmResult> armResults = arms.isEmpty() ? List.of()
                 : new ArmComparison(evaluator, comparison, device).run(base, data, baseResult, arms, work, stage, steps);
-        return new ExperimentReport(provenance, dataSummary, baseTraining, baseResult, mitigations, top,
+        return new ExperimentReport(provenance, dataSummary, baseTraining, baseResult, List.copyOf(mitigations),
                 new ArrayList<>(armResults));
+    }
+
+    private ExperimentReport.MitigationTable mitigationTable(final DiffusionModel model, final String which,
+                                                            final List<String> prompts, final Consumer<String> stage) {
+        stage.accept("inference-time mitigations on the " + prompts.size() + " " + which);
+        final ModelEvaluator.Settings settings = evaluator.settings();
+        final MitigationEvaluation evaluation = new MitigationEvaluation(model,
+                new PromptMitigations(model.vocabularyWords(), 1, EnumSet.of(MarkerDialect.MIMIC_CXR)));
+        return new ExperimentReport.MitigationTable(which, prompts.size(), MitigationEvaluation.summarize(evaluation.evaluate(
+                prompts, List.of(Mitigation.values()), new MemorizationScorer.Options(mitigationSamples, settings.steps(),
+                        settings.guidance(), settings.batch(), settings.seed(), null, false), done -> { })));
     }
 }

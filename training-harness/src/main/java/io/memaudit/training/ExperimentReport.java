@@ -28,13 +28,16 @@ import java.util.function.Predicate;
  * @param dataSummary one line per fact about the training data
  * @param baseTraining the base model's training run, or null when the base was given or cached (then in provenance)
  * @param base the base model on the original training captions
- * @param mitigations the inference-time mitigation table on the most memorized prompts, or null
- * @param mitigationPrompts how many prompts that table averages over
+ * @param mitigations inference-time mitigation tables (the most memorized captions; the most memorized with markers)
  * @param arms the fine-tune comparison, empty when not run
  */
 public record ExperimentReport(ObjectNode provenance, List<String> dataSummary, DiffusionTrainer.Result baseTraining,
-                               ModelEvaluator.Result base, List<MitigationEvaluation.Summary> mitigations,
-                               int mitigationPrompts, List<ArmComparison.ArmResult> arms) {
+                               ModelEvaluator.Result base, List<MitigationTable> mitigations,
+                               List<ArmComparison.ArmResult> arms) {
+
+    /** The seed paper's table on one set of captions: which captions, how many, and a row per mitigation. */
+    public record MitigationTable(String captions, int prompts, List<MitigationEvaluation.Summary> rows) {
+    }
 
     /** Detection quality of a score against the replication ground truth. */
     public record Detection(double auc, double tprAtOnePercentFpr, int positives, int negatives) {
@@ -146,11 +149,13 @@ public record ExperimentReport(ObjectNode provenance, List<String> dataSummary, 
         for (final Screening row : screening()) {
             screening.add(json.valueToTree(row));
         }
-        if (mitigations != null) {
-            final ObjectNode table = root.putObject("inference_time_mitigations");
-            table.put("prompts", mitigationPrompts);
+        final ArrayNode tables = root.putArray("inference_time_mitigations");
+        for (final MitigationTable mitigation : mitigations) {
+            final ObjectNode table = tables.addObject();
+            table.put("captions", mitigation.captions());
+            table.put("prompts", mitigation.prompts());
             final ArrayNode rows = table.putArray("rows");
-            for (final MitigationEvaluation.Summary summary : mitigations) {
+            for (final MitigationEvaluation.Summary summary : mitigation.rows()) {
                 rows.addObject().put("mitigation", summary.mitigation().displayName())
                         .put("mean_diversity", summary.meanDiversity()).put("mean_dmem", summary.meanDmem());
             }
@@ -294,15 +299,19 @@ public record ExperimentReport(ObjectNode provenance, List<String> dataSummary, 
             document.image("plots/base-tokens.png", "Top tokens; the marker piece highlighted");
         }
 
-        if (mitigations != null) {
+        if (!mitigations.isEmpty()) {
             document.heading("Inference-time mitigations");
-            document.paragraph("On the " + mitigationPrompts + " most memorized captions, without retraining: sample diversity "
-                    + "(mean pairwise RMS distance of images in [0, 1]) and dmem, as in the seed paper's table.");
-            final List<List<String>> table = new ArrayList<>();
-            for (final MitigationEvaluation.Summary summary : mitigations) {
-                table.add(List.of(summary.mitigation().displayName(), format(summary.meanDiversity()), format(summary.meanDmem())));
+            document.paragraph("Without retraining, as in the seed paper's table: sample diversity (mean pairwise RMS distance "
+                    + "of images in [0, 1]) and dmem under each mitigation.");
+            for (final MitigationTable mitigation : mitigations) {
+                final List<List<String>> table = new ArrayList<>();
+                for (final MitigationEvaluation.Summary summary : mitigation.rows()) {
+                    table.add(List.of(summary.mitigation().displayName(), format(summary.meanDiversity()),
+                            format(summary.meanDmem())));
+                }
+                document.paragraph("The " + mitigation.prompts() + " " + mitigation.captions() + ":");
+                document.table(List.of("mitigation", "diversity", "dmem"), table);
             }
-            document.table(List.of("mitigation", "diversity", "dmem"), table);
         }
 
         if (!arms.isEmpty()) {
@@ -366,10 +375,10 @@ public record ExperimentReport(ObjectNode provenance, List<String> dataSummary, 
             out.printf(Locale.ROOT, "Token significance: '_' ranks %d of %d tokens; top word in %.0f%% of marker captions%n",
                     base.markerTokenRank(), base.rankedTokens(), 100 * base.markerTopShare());
         }
-        if (mitigations != null) {
-            out.printf(Locale.ROOT, "Inference-time mitigations on the %d most memorized captions:%n", mitigationPrompts);
+        for (final MitigationTable mitigation : mitigations) {
+            out.printf(Locale.ROOT, "Inference-time mitigations on the %d %s:%n", mitigation.prompts(), mitigation.captions());
             out.printf(Locale.ROOT, "  %-18s %10s %8s%n", "mitigation", "diversity", "dmem");
-            for (final MitigationEvaluation.Summary summary : mitigations) {
+            for (final MitigationEvaluation.Summary summary : mitigation.rows()) {
                 out.printf(Locale.ROOT, "  %-18s %10.4f %8.3f%n", summary.mitigation().displayName(), summary.meanDiversity(),
                         summary.meanDmem());
             }
