@@ -63,8 +63,11 @@ public record TrainingSet(List<Row> rows, List<Prompt> prompts, long[] imageShap
             throw new IOException(csv + ": not found; --data takes a directory with " + SyntheticChestXrays.CAPTIONS_FILE
                     + " (memaudit synthesize writes one) or a CSV with image and prompt columns");
         }
-        final boolean hasSplit = new String(Files.readAllBytes(csv), java.nio.charset.StandardCharsets.UTF_8)
-                .lines().findFirst().map(header -> List.of(header.split(",")).contains("split")).orElse(false);
+        final boolean hasSplit;
+        try (java.io.BufferedReader reader = Files.newBufferedReader(csv)) {
+            final String header = reader.readLine();
+            hasSplit = header != null && List.of(header.replace("\"", "").split(",")).contains("split");
+        }
         final CaptionedImageDataset.Builder builder = CaptionedImageDataset.builder().setCsv(csv)
                 .optImageSize(imageSize, imageSize).optExtraColumns(GROUND_TRUTH).setSampling(1, false);
         if (hasSplit) {
