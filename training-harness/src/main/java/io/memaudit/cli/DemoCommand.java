@@ -10,6 +10,7 @@ import io.memaudit.training.DiffusionTrainer;
 import io.memaudit.training.Experiment;
 import io.memaudit.training.ExperimentReport;
 import io.memaudit.training.ModelEvaluator;
+import io.memaudit.training.StepProgress;
 import io.memaudit.training.TrainingSet;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -19,7 +20,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--mitigation-samples", paramLabel = "N", description = "Samples per caption and mitigation. Default: 8 (quick: 2).")
     Integer mitigationSamples;
 
-    @Option(names = "--progress", negatable = true, description = "Show a progress bar while training (default: on in a terminal).")
+    @Option(names = "--progress", negatable = true, description = "Show progress bars while training (default: on in a terminal).")
     Boolean progress;
 
     @Mixin
@@ -126,13 +126,17 @@ final class DemoCommand implements Callable<Integer> {
             final Experiment experiment = new Experiment(new ModelEvaluator(evaluation.settings(flags.seed), size),
                     comparison, arms, samples, null);
             final ExperimentReport report = experiment.run(baseModel, set, training, provenance, Experiments.describe(set, output.resolve("data").resolve(SyntheticChestXrays.CAPTIONS_FILE).toString()),
-                    armModels, stage -> Experiments.stage(out, started, stage), step -> { });
+                    armModels, stage -> Experiments.stage(out, started, stage), Experiments.progressBars(showProgress()));
             provenance.put("seconds", (System.nanoTime() - started) / 1e9);
             return report;
         });
         out.printf(Locale.ROOT, "%nReport: %s (report.md, report.html, report.json, plots/) in %.0f s%n",
                 output.resolve("report.html"), (System.nanoTime() - started) / 1e9);
         return 0;
+    }
+
+    private boolean showProgress() {
+        return progress != null ? progress : System.console() != null;
     }
 
     private void quickMeasuring() {
@@ -146,12 +150,9 @@ final class DemoCommand implements Callable<Integer> {
     private DiffusionTrainer.Result trainBase(final Path start, final TrainingSet set, final DiffusionTrainer.Options options,
                                               final Path target) throws Exception {
         try (DiffusionTrainer trainer = new DiffusionTrainer(start, null)) {
-            final AtomicLong done = new AtomicLong();
-            final boolean showProgress = progress != null ? progress : System.console() != null;
             final DiffusionTrainer.Result result;
-            try (AutoCloseable bar = ProgressBar.start(showProgress, "base", options.steps(), done::get,
-                    ProgressBar.Unit.items("steps"))) {
-                result = trainer.train(set.examples(), options, done::set);
+            try (StepProgress steps = Experiments.progressBars(showProgress()).start("base", options.steps())) {
+                result = trainer.train(set.examples(), options, steps);
             }
             final ObjectNode made = new ObjectMapper().createObjectNode();
             made.put("command", "memaudit demo " + MemauditCommand.version());

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.memaudit.dataset.DatasetFiles;
 import io.memaudit.training.ExperimentReport;
+import io.memaudit.training.StepProgress;
 import io.memaudit.training.TrainingSet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** What compare and demo share: provenance, stage lines, the atomic report directory, the data summary. */
 final class Experiments {
@@ -55,6 +57,34 @@ final class Experiments {
         });
         out.println();
         report.printSummary(out);
+    }
+
+    /** A progress bar with ETA per training run when {@code show}, else nothing. */
+    static StepProgress.Factory progressBars(final boolean show) {
+        if (!show) {
+            return StepProgress.Factory.none();
+        }
+        return (label, steps) -> {
+            final AtomicLong done = new AtomicLong();
+            final AutoCloseable bar = ProgressBar.start(true, label, steps, done::get, ProgressBar.Unit.items("steps"));
+            return new StepProgress() {
+                @Override
+                public void accept(final int value) {
+                    done.set(value);
+                }
+
+                @Override
+                public void close() {
+                    try {
+                        bar.close();
+                    } catch (final InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (final Exception e) {
+                        // the bar only paints; closing it cannot lose work
+                    }
+                }
+            };
+        };
     }
 
     static void stage(final PrintWriter out, final long started, final String line) {

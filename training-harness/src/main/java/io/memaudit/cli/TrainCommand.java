@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.memaudit.training.CaptionArm;
 import io.memaudit.training.DiffusionTrainer;
+import io.memaudit.training.StepProgress;
 import io.memaudit.training.TrainingSet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,11 +59,10 @@ final class TrainCommand implements Callable<Integer> {
         final PrintWriter out = spec.commandLine().getOut();
         try (DiffusionTrainer trainer = new DiffusionTrainer(model, null)) {
             final TrainingSet set = TrainingSet.read(data, (int) trainer.imageShape()[1]).withCaptions(arm.rewrite(flags.seed));
-            final AtomicLong done = new AtomicLong();
-            final boolean showProgress = progress != null ? progress : System.console() != null;
             final DiffusionTrainer.Result result;
-            try (AutoCloseable bar = ProgressBar.start(showProgress, "train", steps, done::get, ProgressBar.Unit.items("steps"))) {
-                result = trainer.train(set.examples(), options, done::set);
+            try (StepProgress bar = Experiments.progressBars(progress != null ? progress : System.console() != null)
+                    .start("train", steps)) {
+                result = trainer.train(set.examples(), options, bar);
             }
             final ObjectNode made = new ObjectMapper().createObjectNode();
             made.put("command", "memaudit train " + MemauditCommand.version());

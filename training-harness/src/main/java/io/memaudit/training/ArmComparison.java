@@ -66,11 +66,11 @@ public final class ArmComparison {
      *                      was trained on the same captions and images is reused (the caller keys the directory on the
      *                      base model and the settings)
      * @param stage receives a one-line description of each phase
-     * @param steps receives the fine-tuning step count of the current arm
+     * @param progress opens the progress display of each arm's fine-tuning
      */
     public List<ArmResult> run(final Path base, final TrainingSet data, final ModelEvaluator.Result baseOnOriginal,
                                final List<CaptionArm> arms, final Path workDirectory, final Consumer<String> stage,
-                               final java.util.function.IntConsumer steps) throws Exception {
+                               final StepProgress.Factory progress) throws Exception {
         final List<String> originals = data.prompts().stream().map(TrainingSet.Prompt::caption).toList();
         final List<ArmResult> results = new ArrayList<>();
         for (final CaptionArm arm : arms) {
@@ -84,7 +84,7 @@ public final class ArmComparison {
                 stage.accept(arm.displayName() + ": fine-tuned model cached at " + bundle);
             } else {
                 stage.accept(arm.displayName() + ": fine-tuning " + settings.steps() + " steps");
-                training = fineTune(base, arm, armData, data.source(), bundle, steps);
+                training = fineTune(base, arm, armData, data.source(), bundle, progress);
             }
             final ModelEvaluator.Result before = sameCaptions ? baseOnOriginal : evaluateBase(base, data, rewritten, arm, stage);
             try (DiffusionModel model = DiffusionModel.load(bundle, device)) {
@@ -105,10 +105,13 @@ public final class ArmComparison {
 
     private DiffusionTrainer.Result fineTune(final Path base, final CaptionArm arm, final TrainingSet armData,
                                              final String source, final Path bundle,
-                                             final java.util.function.IntConsumer steps) throws Exception {
+                                             final StepProgress.Factory progress) throws Exception {
         try (DiffusionTrainer trainer = new DiffusionTrainer(base, device)) {
             final DiffusionTrainer.Options options = settings.trainerOptions(arm);
-            final DiffusionTrainer.Result training = trainer.train(armData.examples(), options, steps);
+            final DiffusionTrainer.Result training;
+            try (StepProgress steps = progress.start(arm.displayName(), options.steps())) {
+                training = trainer.train(armData.examples(), options, steps);
+            }
             final ObjectNode made = new ObjectMapper().createObjectNode();
             made.put("arm", arm.displayName());
             made.put("arm_description", arm.description());

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.IntConsumer;
 
 /**
  * The measuring half of {@code memaudit compare} and {@code memaudit demo}: the base model on the training captions,
@@ -38,11 +37,11 @@ public record Experiment(ModelEvaluator evaluator, ArmComparison.Settings compar
      * @param baseTraining how the base was trained in this run, or null
      * @param work where the arms' bundles go
      * @param stage receives a line per phase
-     * @param steps receives fine-tuning progress of the current arm
+     * @param progress opens the progress display of each arm's fine-tuning
      */
     public ExperimentReport run(final Path base, final TrainingSet data, final DiffusionTrainer.Result baseTraining,
                                 final ObjectNode provenance, final List<String> dataSummary, final Path work,
-                                final Consumer<String> stage, final IntConsumer steps) throws Exception {
+                                final Consumer<String> stage, final StepProgress.Factory progress) throws Exception {
         final List<String> captions = data.prompts().stream().map(TrainingSet.Prompt::caption).toList();
         final ModelEvaluator.Result baseResult;
         final List<ExperimentReport.MitigationTable> mitigations = new ArrayList<>();
@@ -63,7 +62,7 @@ public record Experiment(ModelEvaluator evaluator, ArmComparison.Settings compar
             }
         }
         final List<ArmComparison.ArmResult> armResults = arms.isEmpty() ? List.of()
-                : new ArmComparison(evaluator, comparison, device).run(base, data, baseResult, arms, work, stage, steps);
+                : new ArmComparison(evaluator, comparison, device).run(base, data, baseResult, arms, work, stage, progress);
         return new ExperimentReport(provenance, dataSummary, baseTraining, baseResult, List.copyOf(mitigations),
                 new ArrayList<>(armResults));
     }

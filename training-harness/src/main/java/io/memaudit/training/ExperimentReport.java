@@ -348,6 +348,22 @@ public record ExperimentReport(ObjectNode provenance, List<String> dataSummary, 
         Charts.groupedBars(plots.resolve("arms-diversity.png"), "Sample diversity on the arm's captions", "mean pairwise distance",
                 names, List.of("base model", "after fine-tuning"), bars);
         document.image("plots/arms-diversity.png", "Diversity of samples for each arm's captions, before and after fine-tuning");
+        if (base.markerTokenRank() > 0) {
+            final double[][] marker = new double[arms.size()][];
+            final List<List<String>> topRows = new ArrayList<>();
+            topRows.add(List.of("base model", String.valueOf(base.markerTokenRank()), tokens(base)));
+            for (int i = 0; i < arms.size(); i++) {
+                marker[i] = new double[] {base.markerTokenSignificance(), arms.get(i).onOriginal().markerTokenSignificance()};
+                topRows.add(List.of(arms.get(i).arm().displayName(),
+                        arms.get(i).onOriginal().markerTokenRank() == 0 ? "n/a" : String.valueOf(arms.get(i).onOriginal().markerTokenRank()),
+                        tokens(arms.get(i).onOriginal())));
+            }
+            Charts.groupedBars(plots.resolve("arms-marker-token.png"), "Significance of the marker piece '_' (original captions)",
+                    "mean significance", names, List.of("base model", "after fine-tuning"), marker);
+            document.image("plots/arms-marker-token.png", "The marker piece's mean significance before and after each arm");
+            document.paragraph("Top tokens before and after, on the original captions ('_' rank among all tokens):");
+            document.table(List.of("model", "'_' rank", "top 5 tokens by mean significance"), topRows);
+        }
         if (control != null) {
             final List<String> findings = new ArrayList<>();
             for (final ArmComparison.ArmResult arm : arms) {
@@ -363,6 +379,11 @@ public record ExperimentReport(ObjectNode provenance, List<String> dataSummary, 
             document.paragraph("Against the control (after fine-tuning), measured on the captions each arm trains on:");
             document.bullets(findings);
         }
+    }
+
+    private static String tokens(final ModelEvaluator.Result result) {
+        return String.join(", ", result.topTokens().stream().limit(5)
+                .map(entry -> String.format(Locale.ROOT, "%s %.4f", entry.token(), entry.meanSignificance())).toList());
     }
 
     /** The summary table printed at the end of a run. */

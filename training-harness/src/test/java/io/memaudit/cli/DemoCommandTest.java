@@ -31,6 +31,7 @@ class DemoCommandTest {
                 "--no-progress"), err + "\n" + out);
         for (final String file : List.of("report.md", "report.html", "report.json", "plots/base-dmem.png",
                 "plots/detection-roc.png", "plots/base-tokens.png", "plots/arms-dmem.png", "plots/arms-diversity.png",
+                "plots/arms-marker-token.png",
                 "data/captions.csv")) {
             assertTrue(Files.size(output.resolve(file)) > 0, file);
         }
