@@ -305,22 +305,15 @@ public class ScoreMemorization extends AbstractProcessor {
     private Map<String, Outcome> score(final ProcessContext context, final DiffusionModelService model, final List<String> prompts) {
         final ScoringMode mode = context.getProperty(SCORING_MODE).asAllowableValue(ScoringMode.class);
         final int batch = context.getProperty(BATCH_SIZE).asInteger();
-        final double guidance = context.getProperty(GUIDANCE_SCALE).isSet() ? context.getProperty(GUIDANCE_SCALE).asDouble()
-                : model.config().guidanceScale();
-        final int generations = context.getProperty(GENERATIONS).asInteger();
-        final int steps = context.getProperty(STEPS).asInteger();
-        final long seed = context.getProperty(RANDOM_SEED).asLong();
         final Map<String, Outcome> outcomes = new HashMap<>();
-        final boolean firstStepPass = mode != ScoringMode.FULL;
-        final MemorizationScorer.Options options = new MemorizationScorer.Options(generations, steps, guidance, batch, seed, null,
-                firstStepPass);
-        final Map<String, MemorizationScorer.Score> scores = scoreInBatches(model, prompts, options, batch, outcomes);
+        final Map<String, MemorizationScorer.Score> scores = scoreInBatches(model, prompts,
+                options(context, model, mode != ScoringMode.FULL), batch, outcomes);
         if (mode == ScoringMode.TWO_STAGE) {
             final double screening = context.getProperty(SCREENING_THRESHOLD).asDouble();
             final List<String> candidates = prompts.stream().filter(scores::containsKey)
                     .filter(prompt -> scores.get(prompt).firstStep() >= screening).toList();
-            final Map<String, MemorizationScorer.Score> full = scoreInBatches(model, candidates,
-                    new MemorizationScorer.Options(generations, steps, guidance, batch, seed, null, false), batch, outcomes);
+            final Map<String, MemorizationScorer.Score> full = scoreInBatches(model, candidates, options(context, model, false),
+                    batch, outcomes);
             scores.forEach((prompt, score) -> {
                 final MemorizationScorer.Score detailed = full.get(prompt);
                 outcomes.putIfAbsent(prompt, new Outcome(detailed == null ? null : detailed.dmem(), score.firstStep(), null));
