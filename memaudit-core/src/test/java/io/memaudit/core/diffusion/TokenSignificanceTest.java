@@ -58,6 +58,15 @@ class TokenSignificanceTest {
     }
 
     @Test
+    void computingLeavesNoNativeArraysBehind() {
+        final int before = model.liveArrays();
+        for (int round = 0; round < 3; round++) {
+            significance.compute(PROMPTS, options(2), 2, done -> { });
+        }
+        assertEquals(before, model.liveArrays(), "arrays under the model's manager after three rounds");
+    }
+
+    @Test
     void anEmptyPromptHasZeroSignificanceEverywhere() {
         final double[] empty = significance.compute(List.of(""), options(1), 2, done -> { }).get(0);
         for (final double value : empty) {
