@@ -4,7 +4,11 @@ import ai.djl.Device;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.memaudit.core.diffusion.DiffusionModel;
 import io.memaudit.core.diffusion.MemorizationScorer;
+import io.memaudit.core.lint.LintReport;
+import io.memaudit.core.lint.PromptLint;
+import io.memaudit.core.lint.PromptRisk;
 import io.memaudit.core.markers.MarkerDialect;
+import io.memaudit.core.markers.MarkerFinder;
 import io.memaudit.core.mitigation.Mitigation;
 import io.memaudit.core.mitigation.MitigationEvaluation;
 import io.memaudit.core.mitigation.PromptMitigations;
@@ -64,7 +68,34 @@ public record Experiment(ModelEvaluator evaluator, ArmComparison.Settings compar
         final List<ArmComparison.ArmResult> armResults = arms.isEmpty() ? List.of()
                 : new ArmComparison(evaluator, comparison, device).run(base, data, baseResult, arms, work, stage, progress);
         return new ExperimentReport(provenance, dataSummary, baseTraining, baseResult, List.copyOf(mitigations),
-                new ArrayList<>(armResults));
+                new ArrayList<>(armResults), lintAgreement(data, baseResult));
+    }
+
+    /**
+     * The model-free lint's risk level of every training caption (judged on the training rows, repeats included) against
+     * the base model's dmem and replication: does the cheap rule point at the captions the model memorizes?
+     */
+    static List<ExperimentReport.LintLevel> lintAgreement(final TrainingSet data, final ModelEvaluator.Result base) {
+        final PromptLint lint = new PromptLint(MarkerFinder.of(EnumSet.of(MarkerDialect.MIMIC_CXR), null));
+        final java.util.Map<String, Integer> firstRow = new java.util.HashMap<>();
+        for (int i = 0; i < data.rows().size(); i++) {
+            lint.add(data.rows().get(i).caption());
+            firstRow.putIfAbsent(data.rows().get(i).caption(), i);
+        }
+        final LintReport report = lint.finish();
+        final List<ExperimentReport.LintLevel> levels = new ArrayList<>();
+        for (final PromptRisk.Level level : PromptRisk.Level.values()) {
+            final List<ModelEvaluator.PromptResult> members = new ArrayList<>();
+            for (int i = 0; i < data.prompts().size(); i++) {
+                if (report.risk(firstRow.get(data.prompts().get(i).caption())).level() == level) {
+                    members.add(base.prompts().get(i));
+                }
+            }
+            levels.add(new ExperimentReport.LintLevel(level.displayName(), members.size(),
+                    members.stream().mapToDouble(ModelEvaluator.PromptResult::dmem).average().orElse(Double.NaN),
+                    members.stream().filter(ModelEvaluator.PromptResult::replicated).count()));
+        }
+        return List.copyOf(levels);
     }
 
     private ExperimentReport.MitigationTable mitigationTable(final DiffusionModel model, final String which,

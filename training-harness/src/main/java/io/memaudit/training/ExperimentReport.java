@@ -30,10 +30,15 @@ import java.util.function.Predicate;
  * @param base the base model on the original training captions
  * @param mitigations inference-time mitigation tables (the most memorized captions; the most memorized with markers)
  * @param arms the fine-tune comparison, empty when not run
+ * @param lint the model-free lint's risk levels of the training captions against the base model's dmem and replication
  */
 public record ExperimentReport(ObjectNode provenance, List<String> dataSummary, DiffusionTrainer.Result baseTraining,
                                ModelEvaluator.Result base, List<MitigationTable> mitigations,
-                               List<ArmComparison.ArmResult> arms) {
+                               List<ArmComparison.ArmResult> arms, List<LintLevel> lint) {
+
+    /** Training captions the lint puts at one risk level, with the base model's mean dmem and replicated count. */
+    public record LintLevel(String level, int captions, double meanDmem, long replicated) {
+    }
 
     /** The seed paper's table on one set of captions: which captions, how many, and a row per mitigation. */
     public record MitigationTable(String captions, int prompts, List<MitigationEvaluation.Summary> rows) {
@@ -149,6 +154,8 @@ public record ExperimentReport(ObjectNode provenance, List<String> dataSummary, 
         for (final Screening row : screening()) {
             screening.add(json.valueToTree(row));
         }
+        final ArrayNode lintNode = root.putArray("lint_vs_dmem");
+        lint.forEach(level -> lintNode.add(json.valueToTree(level)));
         final ArrayNode tables = root.putArray("inference_time_mitigations");
         for (final MitigationTable mitigation : mitigations) {
             final ObjectNode table = tables.addObject();
@@ -275,6 +282,18 @@ public record ExperimentReport(ObjectNode provenance, List<String> dataSummary, 
                     format(row.workFraction()), format(row.topDecileRecall()), format(row.replicatedRecall())));
         }
         document.table(List.of("screen", "work vs full", "top-decile kept", "replicated kept"), screeningRows);
+
+        if (!lint.isEmpty()) {
+            document.paragraph("memaudit lint's model-free risk levels of the training captions (high: unique and carries a "
+                    + "marker; medium: a repeated caption with a marker, or a unique one in the longest tenth) against the base "
+                    + "model:");
+            final List<List<String>> lintRows = new ArrayList<>();
+            for (final LintLevel level : lint) {
+                lintRows.add(List.of(level.level(), String.valueOf(level.captions()), format(level.meanDmem()),
+                        level.replicated() + " of " + level.captions()));
+            }
+            document.table(List.of("lint risk", "captions", "mean dmem", "replicated"), lintRows);
+        }
 
         if (!base.topTokens().isEmpty()) {
             document.heading("Token significance");

@@ -53,6 +53,11 @@ class DemoCommandTest {
             assertEquals(6, table.get("rows").size());
         }
         assertTrue(report.get("detection").has("dmem"));
+        int linted = 0;
+        for (final JsonNode level : report.get("lint_vs_dmem")) {
+            linted += level.get("captions").asInt();
+        }
+        assertEquals(report.get("base").get("prompts").size(), linted, "every training caption gets a lint level");
         assertTrue(report.get("base_training").get("loss_curve").size() > 0, "the base was trained in this run");
         final String markdown = Files.readString(output.resolve("report.md"));
         assertTrue(markdown.contains("Retraining on rewritten captions") && markdown.contains("Detection quality"), markdown);
