@@ -10,6 +10,7 @@ import uuid
 
 NIFI = "2.3.0"
 MEMAUDIT = ("io.memaudit", "nifi-memaudit-nar", "0.1.0-SNAPSHOT")
+MEMAUDIT_SERVICE = ("io.memaudit", "nifi-memaudit-service-nar", "0.1.0-SNAPSHOT")
 STANDARD = ("org.apache.nifi", "nifi-standard-nar", NIFI)
 UPDATE_ATTRIBUTE = ("org.apache.nifi", "nifi-update-attribute-nar", NIFI)
 RECORDS = ("org.apache.nifi", "nifi-record-serialization-services-nar", NIFI)
@@ -190,7 +191,7 @@ def curate_and_gate():
                   "merges the scored records into a dataset and gates its release on them.",
                   "memaudit curate")
     reader, writer = json_services(group)
-    model = group.service("Diffusion model", "io.memaudit.nifi.StandardDiffusionModelService", MEMAUDIT,
+    model = group.service("Diffusion model", "io.memaudit.nifi.service.StandardDiffusionModelService", MEMAUDIT_SERVICE,
                           {"Model Bundle Directory": "#{model.directory}", "Device": "#{model.device}",
                            "Maximum Batch Size": "16"}, ["io.memaudit.nifi.DiffusionModelService"])
     p = group.processor

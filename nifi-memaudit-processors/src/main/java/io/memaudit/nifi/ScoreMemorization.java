@@ -1,7 +1,12 @@
 package io.memaudit.nifi;
 
-import io.memaudit.core.diffusion.MemorizationScorer;
-import io.memaudit.core.diffusion.PromptSignificance;
+import io.memaudit.core.scoring.DetectorDescription;
+import io.memaudit.core.scoring.PromptScore;
+import io.memaudit.core.scoring.PromptSignificance;
+import io.memaudit.core.scoring.SamplingSettings;
+import io.memaudit.core.scoring.ScoringMode;
+import io.memaudit.core.scoring.ScoringRequest;
+import io.memaudit.nifi.api.DiffusionModelService;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -18,6 +23,7 @@ import org.apache.nifi.annotation.documentation.CapabilityDescription;
 import org.apache.nifi.annotation.documentation.SeeAlso;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.documentation.UseCase;
+import org.apache.nifi.components.AllowableValue;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
@@ -54,7 +60,7 @@ import org.apache.nifi.serialization.record.RecordSchema;
         @WritesAttribute(attribute = ScoreMemorization.FAILURE_COUNT, description = "On 'original': records routed to failure"),
         @WritesAttribute(attribute = ScoreMemorization.ERROR, description = "Why the whole FlowFile failed (unreadable content)")
 })
-@SeeAlso({StandardDiffusionModelService.class, RandomizeDeidMarkers.class})
+@SeeAlso(classNames = {"io.memaudit.nifi.service.StandardDiffusionModelService", "io.memaudit.nifi.RandomizeDeidMarkers"})
 @UseCase(
         description = "Send memorized prompts of a caption dataset to review before release.",
         keywords = {"memorization", "dmem", "review", "release"},
@@ -82,9 +88,11 @@ public class ScoreMemorization extends AbstractProcessor {
     static final PropertyDescriptor TEXT_FIELD = new PropertyDescriptor.Builder()
             .name("Text Field").description("RecordPath of the prompt, e.g. /prompt.")
             .required(true).defaultValue("/prompt").addValidator(new RecordPathValidator()).build();
+    static final AllowableValue[] SCORING_MODES = java.util.Arrays.stream(ScoringMode.values())
+            .map(mode -> new AllowableValue(mode.value(), mode.value(), mode.description())).toArray(AllowableValue[]::new);
     static final PropertyDescriptor SCORING_MODE = new PropertyDescriptor.Builder()
             .name("Scoring Mode").description("How much of the trajectory to run.")
-            .required(true).allowableValues(ScoringMode.class).defaultValue(ScoringMode.FULL).build();
+            .required(true).allowableValues(SCORING_MODES).defaultValue(ScoringMode.FULL.value()).build();
     static final PropertyDescriptor MEMORIZATION_THRESHOLD = new PropertyDescriptor.Builder()
             .name("Memorization Threshold")
             .description("Absolute score at or above which a record is memorized (dmem; dmem_first_step in first-step mode). "
@@ -94,22 +102,25 @@ public class ScoreMemorization extends AbstractProcessor {
             .name("Screening Threshold")
             .description("First-step score at or above which a record gets the full dmem in two-stage mode.")
             .required(true).addValidator(StandardValidators.NUMBER_VALIDATOR)
-            .dependsOn(SCORING_MODE, ScoringMode.TWO_STAGE).build();
+            .dependsOn(SCORING_MODE, SCORING_MODES[ScoringMode.TWO_STAGE.ordinal()]).build();
     static final PropertyDescriptor GENERATIONS = new PropertyDescriptor.Builder()
             .name("Generations").description("Trajectories per prompt.")
-            .required(true).defaultValue("4").addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR).build();
+            .required(true).defaultValue(String.valueOf(SamplingSettings.DEFAULT_GENERATIONS))
+            .addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR).build();
     static final PropertyDescriptor STEPS = new PropertyDescriptor.Builder()
             .name("Steps").description("DDIM steps.")
-            .required(true).defaultValue("50").addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR).build();
+            .required(true).defaultValue(String.valueOf(SamplingSettings.DEFAULT_STEPS))
+            .addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR).build();
     static final PropertyDescriptor GUIDANCE_SCALE = new PropertyDescriptor.Builder()
             .name("Guidance Scale").description("Classifier-free guidance scale; empty for the bundle's (RadEdit: 7.5).")
             .required(false).addValidator(StandardValidators.NUMBER_VALIDATOR).build();
     static final PropertyDescriptor RANDOM_SEED = new PropertyDescriptor.Builder()
             .name("Random Seed").description("Seed of each prompt's initial noise (derived from the seed and the prompt).")
-            .required(true).defaultValue("0").addValidator(StandardValidators.LONG_VALIDATOR).build();
+            .required(true).defaultValue(String.valueOf(SamplingSettings.DEFAULT_SEED)).addValidator(StandardValidators.LONG_VALIDATOR).build();
     static final PropertyDescriptor BATCH_SIZE = new PropertyDescriptor.Builder()
             .name("Batch Size").description("Prompts per UNet call (capped by the service); scores do not depend on it.")
-            .required(true).defaultValue("8").addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR).build();
+            .required(true).defaultValue(String.valueOf(SamplingSettings.DEFAULT_BATCH_SIZE))
+            .addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR).build();
 
     static final PropertyDescriptor TOP_TOKENS = new PropertyDescriptor.Builder()
             .name("Top Tokens")
@@ -139,8 +150,6 @@ public class ScoreMemorization extends AbstractProcessor {
             SCORING_MODE, MEMORIZATION_THRESHOLD, SCREENING_THRESHOLD, GENERATIONS, STEPS, GUIDANCE_SCALE, RANDOM_SEED, BATCH_SIZE,
             TOP_TOKENS, SIGNIFICANCE_STEPS, MarkerProperties.MARKER_DIALECTS, MarkerProperties.CUSTOM_MARKER_PATTERN);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_MEMORIZED, REL_NOT_MEMORIZED, REL_FAILURE, REL_ORIGINAL);
-    private static final RecordField DMEM = new RecordField("dmem", RecordFieldType.DOUBLE.getDataType());
-    private static final RecordField FIRST_STEP = new RecordField("dmem_first_step", RecordFieldType.DOUBLE.getDataType());
     private static final RecordField TRUNCATED = new RecordField("prompt_truncated", RecordFieldType.BOOLEAN.getDataType());
     private static final RecordField SCORE_ERROR = new RecordField("score_error", RecordFieldType.STRING.getDataType());
     private static final RecordField TOP_TOKENS_FIELD = new RecordField("top_tokens", RecordFieldType.STRING.getDataType());
@@ -157,10 +166,6 @@ public class ScoreMemorization extends AbstractProcessor {
     @Override
     public Set<Relationship> getRelationships() {
         return RELATIONSHIPS;
-    }
-
-    /** A prompt's outcome: scores, or why it has none. */
-    private record Outcome(Double dmem, Double firstStep, String error) {
     }
 
     @Override
@@ -191,10 +196,15 @@ public class ScoreMemorization extends AbstractProcessor {
                 prompts.add(text);
             }
         }
-        final Map<String, Outcome> outcomes = score(context, model, new ArrayList<>(prompts));
-        final ScoringMode mode = context.getProperty(SCORING_MODE).asAllowableValue(ScoringMode.class);
+        final ScoringMode mode = ScoringMode.of(context.getProperty(SCORING_MODE).getValue());
+        final List<String> distinct = new ArrayList<>(prompts);
+        final List<PromptScore> scored = model.score(request(context, mode, distinct), this::isScheduled);
+        final Map<String, PromptScore> outcomes = new HashMap<>();
+        for (int i = 0; i < distinct.size(); i++) {
+            outcomes.put(distinct.get(i), scored.get(i));
+        }
+        final List<DetectorDescription> detectors = model.detectors();
         final double threshold = context.getProperty(MEMORIZATION_THRESHOLD).asDouble();
-        final Map<String, Boolean> truncated = new HashMap<>();
         final boolean attributing = context.getProperty(TOP_TOKENS).asInteger() > 0;
         final Map<Relationship, List<Record>> routed = new LinkedHashMap<>();
         for (final Relationship relationship : List.of(REL_MEMORIZED, REL_NOT_MEMORIZED, REL_FAILURE)) {
@@ -202,11 +212,13 @@ public class ScoreMemorization extends AbstractProcessor {
         }
         for (final Record record : records) {
             final String text = RecordFields.text(textPath, record);
-            final Outcome outcome = text == null ? new Outcome(null, null, "the text field is missing or not a string")
+            final PromptScore outcome = text == null ? PromptScore.failed("the text field is missing or not a string", false)
                     : outcomes.get(text);
-            record.setValue(DMEM, outcome.dmem());
-            record.setValue(FIRST_STEP, outcome.firstStep());
-            record.setValue(TRUNCATED, text != null && truncated.computeIfAbsent(text, model::isTruncated));
+            for (final DetectorDescription detector : detectors) {
+                record.setValue(new RecordField(detector.name(), RecordFieldType.DOUBLE.getDataType()),
+                        outcome.value(detector.name()));
+            }
+            record.setValue(TRUNCATED, outcome.truncated());
             record.setValue(SCORE_ERROR, outcome.error());
             if (attributing) {
                 // every child gets the same fields (MergeRecord only merges FlowFiles with one schema); memorized records
@@ -216,8 +228,8 @@ public class ScoreMemorization extends AbstractProcessor {
                 record.setValue(MARKER_RANK, NOT_ATTRIBUTED);
             }
             record.incorporateInactiveFields();
-            final Double score = mode == ScoringMode.FIRST_STEP ? outcome.firstStep() : outcome.dmem();
-            final Relationship relationship = outcome.error() != null ? REL_FAILURE
+            final Double score = outcome.value(mode.decidingDetector());
+            final Relationship relationship = !outcome.scored() ? REL_FAILURE
                     : score != null && score >= threshold ? REL_MEMORIZED : REL_NOT_MEMORIZED;
             routed.get(relationship).add(record);
         }
@@ -264,7 +276,7 @@ public class ScoreMemorization extends AbstractProcessor {
         final List<String> prompts = new ArrayList<>(distinct);
         final Map<String, PromptSignificance> significance = new HashMap<>();
         try {
-            final List<PromptSignificance> results = model.significance(prompts, options(context, model, false),
+            final List<PromptSignificance> results = model.significance(prompts, sampling(context),
                     Math.min(context.getProperty(SIGNIFICANCE_STEPS).asInteger(), context.getProperty(STEPS).asInteger()),
                     MarkerProperties.rewriterBuilder(context).build().finder());
             for (int i = 0; i < prompts.size(); i++) {
@@ -293,56 +305,15 @@ public class ScoreMemorization extends AbstractProcessor {
         return text.toString();
     }
 
-    private static MemorizationScorer.Options options(final ProcessContext context, final DiffusionModelService model,
-                                                      final boolean firstStepOnly) {
-        final double guidance = context.getProperty(GUIDANCE_SCALE).isSet() ? context.getProperty(GUIDANCE_SCALE).asDouble()
-                : model.config().guidanceScale();
-        return new MemorizationScorer.Options(context.getProperty(GENERATIONS).asInteger(), context.getProperty(STEPS).asInteger(),
-                guidance, context.getProperty(BATCH_SIZE).asInteger(), context.getProperty(RANDOM_SEED).asLong(), null, firstStepOnly);
+    private static SamplingSettings sampling(final ProcessContext context) {
+        return new SamplingSettings(context.getProperty(GENERATIONS).asInteger(), context.getProperty(STEPS).asInteger(),
+                context.getProperty(GUIDANCE_SCALE).isSet() ? context.getProperty(GUIDANCE_SCALE).asDouble() : null,
+                context.getProperty(BATCH_SIZE).asInteger(), context.getProperty(RANDOM_SEED).asLong());
     }
 
-    /** Scores distinct prompts batch by batch, so that a failing batch costs only its own prompts. */
-    private Map<String, Outcome> score(final ProcessContext context, final DiffusionModelService model, final List<String> prompts) {
-        final ScoringMode mode = context.getProperty(SCORING_MODE).asAllowableValue(ScoringMode.class);
-        final int batch = context.getProperty(BATCH_SIZE).asInteger();
-        final Map<String, Outcome> outcomes = new HashMap<>();
-        final Map<String, MemorizationScorer.Score> scores = scoreInBatches(model, prompts,
-                options(context, model, mode != ScoringMode.FULL), batch, outcomes);
-        if (mode == ScoringMode.TWO_STAGE) {
-            final double screening = context.getProperty(SCREENING_THRESHOLD).asDouble();
-            final List<String> candidates = prompts.stream().filter(scores::containsKey)
-                    .filter(prompt -> scores.get(prompt).firstStep() >= screening).toList();
-            final Map<String, MemorizationScorer.Score> full = scoreInBatches(model, candidates, options(context, model, false),
-                    batch, outcomes);
-            scores.forEach((prompt, score) -> {
-                final MemorizationScorer.Score detailed = full.get(prompt);
-                outcomes.putIfAbsent(prompt, new Outcome(detailed == null ? null : detailed.dmem(), score.firstStep(), null));
-            });
-        } else {
-            scores.forEach((prompt, score) -> outcomes.putIfAbsent(prompt,
-                    new Outcome(Double.isNaN(score.dmem()) ? null : score.dmem(), score.firstStep(), null)));
-        }
-        return outcomes;
-    }
-
-    private Map<String, MemorizationScorer.Score> scoreInBatches(final DiffusionModelService model, final List<String> prompts,
-                                                                 final MemorizationScorer.Options options, final int batch,
-                                                                 final Map<String, Outcome> failures) {
-        final Map<String, MemorizationScorer.Score> scores = new HashMap<>();
-        for (int start = 0; start < prompts.size(); start += batch) {
-            final List<String> slice = prompts.subList(start, Math.min(prompts.size(), start + batch));
-            try {
-                final List<MemorizationScorer.Score> results = model.score(slice, options);
-                for (int i = 0; i < slice.size(); i++) {
-                    scores.put(slice.get(i), results.get(i));
-                }
-            } catch (final RuntimeException e) {
-                getLogger().error("Scoring a batch of {} prompts failed: {}", slice.size(), e.getClass().getSimpleName());
-                getLogger().debug("Full scoring error", e);
-                slice.forEach(prompt -> failures.put(prompt, new Outcome(null, null, "scoring failed: " + e.getClass().getSimpleName())));
-            }
-        }
-        return scores;
+    private static ScoringRequest request(final ProcessContext context, final ScoringMode mode, final List<String> prompts) {
+        return new ScoringRequest(prompts, sampling(context), mode, mode == ScoringMode.TWO_STAGE
+                ? context.getProperty(SCREENING_THRESHOLD).asDouble() : 0.0);
     }
 
     private void readAll(final RecordReaderFactory factory, final Map<String, String> attributes, final InputStream in,

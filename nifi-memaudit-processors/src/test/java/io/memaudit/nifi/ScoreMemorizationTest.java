@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
+import io.memaudit.nifi.service.StandardDiffusionModelService;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,7 +125,7 @@ class ScoreMemorizationTest {
     @Test
     void twoStageModeComputesFullScoresOnlyForScreenedRecords() throws InitializationException {
         final TestRunner runner = runner("0.0");
-        runner.setProperty(ScoreMemorization.SCORING_MODE, ScoringMode.TWO_STAGE);
+        runner.setProperty(ScoreMemorization.SCORING_MODE, "two-stage");
         runner.setProperty(ScoreMemorization.SCREENING_THRESHOLD, "1.0");
         runner.enqueue(DATASET);
         runner.run();

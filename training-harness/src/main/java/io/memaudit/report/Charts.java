@@ -1,5 +1,6 @@
 package io.memaudit.report;
 
+import io.memaudit.core.stats.Roc;
 import static io.memaudit.report.ChartCanvas.Align;
 
 import java.awt.BasicStroke;

@@ -1,6 +1,6 @@
 package io.memaudit.report;
 
-import io.memaudit.dataset.DatasetFiles;
+import io.memaudit.core.io.DatasetFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

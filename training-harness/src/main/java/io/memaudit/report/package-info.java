@@ -1,7 +1,7 @@
 /**
  * Reports for {@code memaudit compare} and {@code memaudit demo}: {@link io.memaudit.report.ReportDocument} (one model,
  * written as {@code report.md} and {@code report.html}), {@link io.memaudit.report.Charts} (headless, reproducible PNG
- * plots) and {@link io.memaudit.report.Roc} (AUC and TPR at a fixed FPR).
+ * plots) and {@link io.memaudit.core.stats.Roc} (AUC and TPR at a fixed FPR).
  *
  * <pre>{@code
  * Path out = Path.of("memaudit-out/compare");

@@ -1,6 +1,6 @@
 package io.memaudit.synthetic;
 
-import io.memaudit.dataset.GrayscaleImages;
+import io.memaudit.training.GrayscaleImages;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;

@@ -3,7 +3,7 @@ package io.memaudit.training;
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.memaudit.core.diffusion.DiffusionModel;
+import io.memaudit.diffusion.DiffusionModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

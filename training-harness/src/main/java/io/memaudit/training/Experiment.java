@@ -2,15 +2,15 @@ package io.memaudit.training;
 
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.memaudit.core.diffusion.DiffusionModel;
-import io.memaudit.core.diffusion.MemorizationScorer;
+import io.memaudit.diffusion.DiffusionModel;
+import io.memaudit.diffusion.MemorizationScorer;
 import io.memaudit.core.lint.LintReport;
 import io.memaudit.core.lint.PromptLint;
 import io.memaudit.core.lint.PromptRisk;
 import io.memaudit.core.markers.MarkerDialect;
 import io.memaudit.core.markers.MarkerFinder;
 import io.memaudit.core.mitigation.Mitigation;
-import io.memaudit.core.mitigation.MitigationEvaluation;
+import io.memaudit.diffusion.MitigationEvaluation;
 import io.memaudit.core.mitigation.PromptMitigations;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,13 +1,13 @@
 package io.memaudit.training;
 
-import io.memaudit.core.diffusion.DiffusionModel;
-import io.memaudit.core.diffusion.MemorizationScorer;
-import io.memaudit.core.diffusion.PromptSignificance;
-import io.memaudit.core.diffusion.TokenRanking;
-import io.memaudit.core.diffusion.TokenSignificance;
+import io.memaudit.diffusion.DiffusionModel;
+import io.memaudit.diffusion.MemorizationScorer;
+import io.memaudit.core.scoring.PromptSignificance;
+import io.memaudit.core.scoring.TokenRanking;
+import io.memaudit.diffusion.TokenSignificance;
 import io.memaudit.core.markers.MarkerDialect;
 import io.memaudit.core.markers.MarkerFinder;
-import io.memaudit.core.mitigation.MitigationEvaluation;
+import io.memaudit.diffusion.MitigationEvaluation;
 import io.memaudit.synthetic.ImageDistance;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -116,7 +116,7 @@ public final class ModelEvaluator {
                         settings.significanceGenerations(), settings.steps(), settings.guidance(), settings.batch(),
                         settings.seed(), null, false), settings.significanceSteps(), done -> { });
                 for (int i = 0; i < captions.size(); i++) {
-                    significance.add(PromptSignificance.of(captions.get(i), model.encoding(captions.get(i)), values.get(i), MARKERS));
+                    significance.add(PromptSignificance.of(captions.get(i), model.tokenized(captions.get(i)), values.get(i), MARKERS));
                 }
             }
             ranking = TokenRanking.of(significance);

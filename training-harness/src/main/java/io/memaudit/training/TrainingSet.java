@@ -1,7 +1,6 @@
 package io.memaudit.training;
 
-import io.memaudit.dataset.CaptionedImageDataset;
-import io.memaudit.dataset.MalformedDatasetException;
+import io.memaudit.core.io.MalformedDatasetException;
 import io.memaudit.synthetic.ChestPhantom;
 import io.memaudit.synthetic.Finding;
 import io.memaudit.synthetic.SyntheticChestXrays;

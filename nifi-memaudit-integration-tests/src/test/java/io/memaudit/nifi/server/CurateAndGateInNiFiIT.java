@@ -3,15 +3,14 @@ package io.memaudit.nifi.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.Device;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.memaudit.core.diffusion.DiffusionModel;
-import io.memaudit.core.diffusion.MemorizationScorer;
 import io.memaudit.core.markers.MarkerRewriter;
+import io.memaudit.diffusion.DiffusionModel;
+import io.memaudit.diffusion.MemorizationScorer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

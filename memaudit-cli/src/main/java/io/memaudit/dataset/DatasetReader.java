@@ -1,0 +1,105 @@
+package io.memaudit.dataset;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import io.memaudit.core.io.CsvRecords;
+import io.memaudit.core.io.MalformedDatasetException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads the text field (and optionally a key field) of every record of a JSON Lines or CSV dataset, for commands that
+ * profile a dataset without rewriting it. Errors name the line, as {@link DatasetRewriter}s do.
+ */
+public final class DatasetReader {
+
+    /** One record: its 1-based line, its text (null when the field is missing or not a string) and its key (or null). */
+    public record Entry(long line, String text, String key) {
+    }
+
+    /** Receives records in order. */
+    @FunctionalInterface
+    public interface EntryConsumer {
+        void accept(Entry entry) throws IOException;
+    }
+
+    private DatasetReader() {
+    }
+
+    /** The distinct texts of a dataset file in order of first appearance, at most {@code limit} (0: all). */
+    public static List<String> distinctTexts(final Path file, final String textField, final int limit)
+            throws IOException, MalformedDatasetException {
+        final DatasetFormat format = DatasetFormat.of(file);
+        if (format == DatasetFormat.TEXT) {
+            throw new IllegalArgumentException(file + ": prompts are read from .jsonl or .csv (memaudit sections turns reports into prompts)");
+        }
+        final Set<String> distinct = new LinkedHashSet<>();
+        try (InputStream in = Files.newInputStream(file)) {
+            read(format, in, textField, null, entry -> {
+                if (entry.text() != null && (limit == 0 || distinct.size() < limit)) {
+                    distinct.add(entry.text());
+                }
+            });
+        }
+        return new ArrayList<>(distinct);
+    }
+
+    public static void read(final DatasetFormat format, final InputStream in, final String textField, final String keyField,
+                            final EntryConsumer consumer) throws IOException, MalformedDatasetException {
+        switch (format) {
+            case JSON_LINES -> readJsonLines(in, textField, keyField, consumer);
+            case CSV -> readCsv(in, textField, keyField, consumer);
+            case TEXT -> throw new IllegalArgumentException("Datasets are read from .jsonl or .csv, not plain text");
+        }
+    }
+
+    private static void readJsonLines(final InputStream in, final String textField, final String keyField,
+                                      final EntryConsumer consumer) throws IOException, MalformedDatasetException {
+        final JsonLinesRewriter.LineSplitter lines = new JsonLinesRewriter.LineSplitter(in);
+        while (lines.next()) {
+            if (lines.isBlank()) {
+                continue;
+            }
+            String text = null;
+            String key = null;
+            try (JsonParser parser = JsonLinesRewriter.JSON.createParser(lines.buffer(), lines.offset(), lines.length())) {
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    throw new MalformedDatasetException(lines.number(), "expected one JSON object per line (JSON Lines)");
+                }
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    final String name = parser.currentName();
+                    final JsonToken value = parser.nextToken();
+                    if (name.equals(textField) && value == JsonToken.VALUE_STRING) {
+                        text = parser.getText();
+                    } else if (name.equals(keyField) && value.isScalarValue() && value != JsonToken.VALUE_NULL) {
+                        key = parser.getText();
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                if (parser.nextToken() != null) {
+                    throw new MalformedDatasetException(lines.number(), "more than one JSON value on the line");
+                }
+            } catch (final JsonProcessingException e) {
+                throw JsonLinesRewriter.invalidJson(lines.number(), e);
+            }
+            consumer.accept(new Entry(lines.number(), text, key));
+        }
+    }
+
+    private static void readCsv(final InputStream in, final String textField, final String keyField,
+                                final EntryConsumer consumer) throws IOException, MalformedDatasetException {
+        final CsvRecords records = CsvRecords.open(in);
+        final int textColumn = records.column(textField, "--field");
+        final int keyColumn = keyField == null ? -1 : records.column(keyField, "--key-field");
+        records.forEach((record, line) -> consumer.accept(new Entry(line, record.get(textColumn),
+                keyColumn < 0 ? null : record.get(keyColumn))));
+    }
+}
