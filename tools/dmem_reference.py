@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Golden dmem values for memaudit's Java scorer, computed independently with PyTorch from the definition.
 
-    /usr/bin/python3 tools/dmem_reference.py [--bundle models/tiny-init] [--out memaudit-core/src/test/resources/golden]
+    /usr/bin/python3 tools/dmem_reference.py [--bundle models/tiny-init] [--out memaudit-diffusion/src/test/resources/golden]
 
 Writes init_noise.npy ([G, C, H, W], standard normal from a fixed numpy seed) and dmem.json. The Java test feeds the same
 noise (--init-noise) and must agree within 1e-4 relative. Everything here is written from the definition (Wen et al. 2024;
@@ -143,7 +143,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
     parser.add_argument("--bundle", default=os.path.join(root, "models", "tiny-init"))
-    parser.add_argument("--out", default=os.path.join(root, "memaudit-core", "src", "test", "resources", "golden"))
+    parser.add_argument("--out", default=os.path.join(root, "memaudit-diffusion", "src", "test", "resources", "golden"))
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     torch.set_num_threads(1)

@@ -53,8 +53,8 @@ final class CompareCommand implements Callable<Integer> {
             description = "Also the inference-time mitigation table with N samples per caption (0: skip). Default: ${DEFAULT-VALUE}.")
     int mitigationSamples;
 
-    @Option(names = "--progress", negatable = true, description = "Show a progress bar while fine-tuning (default: on in a terminal).")
-    Boolean progress;
+    @Mixin
+    ProgressOption progress;
 
     @Mixin
     TrainingFlags flags;
@@ -78,7 +78,7 @@ final class CompareCommand implements Callable<Integer> {
                     flags.captionDropout, flags.seed), arms, mitigationSamples, null);
             final ExperimentReport report = experiment.run(model, set, null, provenance, Experiments.describe(set),
                     directory.resolve("models"), stage -> Experiments.stage(out, started, stage),
-                    Experiments.progressBars(progress != null ? progress : System.console() != null));
+                    Experiments.progressBars(progress.show()));
             provenance.put("seconds", (System.nanoTime() - started) / 1e9);
             return report;
         });

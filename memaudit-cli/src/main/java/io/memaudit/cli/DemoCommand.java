@@ -67,8 +67,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--mitigation-samples", paramLabel = "N", description = "Samples per caption and mitigation. Default: 8 (quick: 2).")
     Integer mitigationSamples;
 
-    @Option(names = "--progress", negatable = true, description = "Show progress bars while training (default: on in a terminal).")
-    Boolean progress;
+    @Mixin
+    ProgressOption progress;
 
     @Mixin
     TrainingFlags flags;
@@ -136,15 +136,27 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private boolean showProgress() {
-        return progress != null ? progress : System.console() != null;
+        return progress.show();
     }
 
+    /** --quick's small measuring settings, for every option the user did not set. */
     private void quickMeasuring() {
-        evaluation.generations = 2;
-        evaluation.steps = 4;
-        evaluation.replicationSamples = 2;
-        evaluation.twins = 3;
-        evaluation.significanceSteps = 1;
+        final picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        if (!given.hasMatchedOption("--generations")) {
+            evaluation.generations = 2;
+        }
+        if (!given.hasMatchedOption("--eval-steps")) {
+            evaluation.steps = 4;
+        }
+        if (!given.hasMatchedOption("--replication-samples")) {
+            evaluation.replicationSamples = 2;
+        }
+        if (!given.hasMatchedOption("--twins")) {
+            evaluation.twins = 3;
+        }
+        if (!given.hasMatchedOption("--significance-steps")) {
+            evaluation.significanceSteps = 1;
+        }
     }
 
     private DiffusionTrainer.Result trainBase(final Path start, final TrainingSet set, final DiffusionTrainer.Options options,

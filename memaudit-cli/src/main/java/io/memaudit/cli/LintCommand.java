@@ -1,5 +1,6 @@
 package io.memaudit.cli;
 
+import io.memaudit.core.provenance.Provenance;
 import io.memaudit.core.io.DatasetFiles;
 import io.memaudit.core.lint.LintReport;
 import io.memaudit.core.lint.PromptLint;
@@ -11,7 +12,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -77,8 +77,8 @@ final class LintCommand implements Callable<Integer>, InputCommand {
         final LintReport report = lint.finish();
         if (summary != null) {
             final Map<String, String> provenance = new LinkedHashMap<>();
-            provenance.put("tool", "memaudit lint " + MemauditCommand.version());
-            provenance.put("created", Instant.now().toString());
+            Provenance.of("memaudit lint " + MemauditCommand.version()).properties()
+                    .forEach(entry -> provenance.put(entry.getKey(), entry.getValue().asText()));
             provenance.put("input", input.getFileName().toString());
             provenance.put("text_field", field);
             provenance.put("markers", markers.describe());

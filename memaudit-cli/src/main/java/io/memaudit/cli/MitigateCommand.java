@@ -38,14 +38,8 @@ final class MitigateCommand implements Callable<Integer>, InputCommand {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--in", required = true, paramLabel = "FILE", description = "Prompt dataset (.jsonl or .csv).")
-    Path input;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Report with every figure.")
-    Path output;
 
-    @Option(names = "--field", paramLabel = "NAME", defaultValue = "prompt", description = "Text field or column. Default: ${DEFAULT-VALUE}.")
-    String field;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "50", description = "Samples per prompt and mitigation. Default: ${DEFAULT-VALUE}.")
     int samples;
@@ -61,40 +55,43 @@ final class MitigateCommand implements Callable<Integer>, InputCommand {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Use only the first N distinct prompts (0: all).")
     int limit;
 
-    @Option(names = "--progress", negatable = true, description = "Show a progress bar (default: on in a terminal).")
-    Boolean progress;
+    @Mixin
+    DatasetOptions io;
+
+    @Mixin
+    ProgressOption progress;
 
     @Mixin
     SamplingOptions sampling;
 
     @Override
     public Path input() {
-        return input;
+        return io.input;
     }
 
     @Override
     public Integer call() throws Exception {
         final List<Mitigation> which = mitigations.stream().map(Mitigation::fromName).toList();
-        final List<String> prompts = DatasetReader.distinctTexts(input, field, limit);
+        final List<String> prompts = DatasetReader.distinctTexts(io.input, io.field, limit);
         try (DiffusionModel diffusion = sampling.load()) {
             final MemorizationScorer.Options options = sampling.scorerOptions(diffusion, samples, 6, false);
             final MitigationEvaluation evaluation = new MitigationEvaluation(diffusion,
                     new PromptMitigations(diffusion.vocabularyWords(), insertions, EnumSet.of(MarkerDialect.MIMIC_CXR)));
             final AtomicLong done = new AtomicLong();
-            final boolean showProgress = progress != null ? progress : System.console() != null;
+            final boolean showProgress = progress.show();
             final List<MitigationEvaluation.Outcome> outcomes;
             try (AutoCloseable bar = ProgressBar.start(showProgress, "mitigate", (long) prompts.size() * which.size(),
                     done::get, ProgressBar.Unit.items("prompts"))) {
                 outcomes = evaluation.evaluate(prompts, which, options, done::set);
             }
             final List<MitigationEvaluation.Summary> summaries = MitigationEvaluation.summarize(outcomes);
-            DatasetFiles.writeAtomically(output, out -> {
+            DatasetFiles.writeAtomically(io.output, out -> {
                 try (JsonGenerator json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8).useDefaultPrettyPrinter()) {
                     json.writeStartObject();
                     json.writeStringField("tool", "memaudit mitigate " + MemauditCommand.version());
                     json.writeStringField("created", Instant.now().toString());
                     json.writeStringField("model", sampling.model.toString());
-                    json.writeStringField("input", input.getFileName().toString());
+                    json.writeStringField("input", io.input.getFileName().toString());
                     json.writeStringField("distance", "mean pairwise RMS distance on "
                             + (diffusion.decodesImages() ? "images in [0, 1]" : "final latents"));
                     json.writeNumberField("samples", samples);
@@ -135,7 +132,7 @@ final class MitigateCommand implements Callable<Integer>, InputCommand {
                 out.printf(Locale.ROOT, "%-16s %10.4f %10.4f%n", summary.mitigation().displayName(), summary.meanDiversity(),
                         summary.meanDmem());
             }
-            out.println("written to " + output);
+            out.println("written to " + io.output);
             out.flush();
         }
         return 0;

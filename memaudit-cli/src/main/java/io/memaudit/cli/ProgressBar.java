@@ -4,9 +4,16 @@ import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
-/** A progress bar with throughput and ETA on stderr, redrawn by a daemon thread so the work loop pays nothing. */
+/**
+ * Progress with throughput and ETA on stderr, drawn by a daemon thread so the work loop pays nothing. In a terminal it is
+ * a bar redrawn in place; without one (output to a file or a CI log) it prints one line each time another tenth of the
+ * work is done, once the stage has run for {@link #QUIET_SECONDS} seconds, so short stages stay silent and long ones
+ * say how far they are.
+ */
 final class ProgressBar implements AutoCloseable {
     private static final int WIDTH = 30;
+    /** Without a terminal, stages shorter than this print nothing. */
+    static final double QUIET_SECONDS = 10;
 
     private final String label;
     private final Unit unit;
@@ -15,9 +22,13 @@ final class ProgressBar implements AutoCloseable {
     private final PrintStream out;
     private final long started = System.nanoTime();
     private final Thread painter;
+    private final boolean lines;
     private volatile boolean running = true;
+    private int tenthsPrinted;
 
-    private ProgressBar(final String label, final long total, final LongSupplier done, final Unit unit, final PrintStream out) {
+    private ProgressBar(final String label, final long total, final LongSupplier done, final Unit unit, final PrintStream out,
+                        final boolean lines) {
+        this.lines = lines;
         this.label = label;
         this.unit = unit;
         this.total = Math.max(1, total);
@@ -35,10 +46,10 @@ final class ProgressBar implements AutoCloseable {
         }
     }
 
-    /** Starts a bar, or returns a no-op when {@code enabled} is false. */
+    /** Starts progress (a bar in a terminal, lines without one), or returns a no-op when {@code enabled} is false. */
     static AutoCloseable start(final boolean enabled, final String label, final long total, final LongSupplier done,
                                final Unit unit) {
-        return enabled ? new ProgressBar(label, total, done, unit, System.err) : () -> { };
+        return enabled ? new ProgressBar(label, total, done, unit, System.err, System.console() == null) : () -> { };
     }
 
     private void paintLoop() {
@@ -58,9 +69,20 @@ final class ProgressBar implements AutoCloseable {
         final double seconds = (System.nanoTime() - started) / 1e9;
         final double rate = current / Math.max(seconds, 1e-9) / unit.scale();
         final double eta = fraction > 0 ? seconds * (1 - fraction) / fraction : Double.NaN;
+        final String etaText = Double.isNaN(eta) ? "--" : String.format(Locale.ROOT, "%.0fs", eta);
+        if (lines) {
+            final int tenths = (int) Math.floor(fraction * 10);
+            if (tenths > tenthsPrinted && seconds >= QUIET_SECONDS) {
+                tenthsPrinted = tenths;
+                out.println(String.format(Locale.ROOT, "%s %3d%% after %.0fs, %.1f %s, ETA %s", label, tenths * 10, seconds,
+                        rate, unit.rateName(), etaText));
+                out.flush();
+            }
+            return;
+        }
         final int filled = (int) Math.round(fraction * WIDTH);
         out.print(String.format(Locale.ROOT, "\r%s [%s%s] %5.1f%% %7.1f %s ETA %s ", label, "#".repeat(filled),
-                " ".repeat(WIDTH - filled), fraction * 100, rate, unit.rateName(), Double.isNaN(eta) ? "--" : String.format(Locale.ROOT, "%.0fs", eta)));
+                " ".repeat(WIDTH - filled), fraction * 100, rate, unit.rateName(), etaText));
         out.flush();
     }
 
@@ -70,6 +92,8 @@ final class ProgressBar implements AutoCloseable {
         painter.interrupt();
         painter.join();
         paint();
-        out.println();
+        if (!lines) {
+            out.println();
+        }
     }
 }

@@ -1,8 +1,8 @@
 package io.memaudit.cli;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.memaudit.core.provenance.Provenance;
 import io.memaudit.core.io.DatasetFiles;
 import io.memaudit.core.io.MalformedDatasetException;
 import io.memaudit.core.markers.MarkerKind;
@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -70,8 +69,8 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
             description = "Field or column that receives the marker count. Default: ${DEFAULT-VALUE}.")
     String countField;
 
-    @Option(names = "--progress", negatable = true, description = "Show a progress bar (default: on for large files in a terminal).")
-    Boolean progress;
+    @Mixin
+    ProgressOption progress;
 
     @Mixin
     MarkerOptions markers;
@@ -99,7 +98,7 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
         final MarkerTransform transform = new MarkerTransform(markers.rewriter(), countField, result -> { });
         final RewriteOptions options = new RewriteOptions(field, keyField, transform);
         final long size = Files.size(input);
-        final boolean showProgress = progress != null ? progress : size >= PROGRESS_THRESHOLD_BYTES && System.console() != null;
+        final boolean showProgress = progress.show(size >= PROGRESS_THRESHOLD_BYTES);
         final long started = System.nanoTime();
         DatasetFiles.writeAtomically(output, out -> {
             try (InputStream raw = Files.newInputStream(input);
@@ -131,7 +130,7 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
         final long size = reports.values().stream().mapToLong(Long::longValue).sum();
         final MarkerTransform transform = new MarkerTransform(markers.rewriter(), countField, result -> { });
         final RewriteOptions options = new RewriteOptions(field, keyField, transform);
-        final boolean showProgress = progress != null ? progress : size >= PROGRESS_THRESHOLD_BYTES && System.console() != null;
+        final boolean showProgress = progress.show(size >= PROGRESS_THRESHOLD_BYTES);
         final AtomicLong done = new AtomicLong();
         final long started = System.nanoTime();
         DatasetFiles.writeDirectoryAtomically(output, staging -> {
@@ -186,35 +185,20 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
 
     /** Records how the output was made, next to it: options, counts, tool version, time. */
     private void writeProvenance(final RewriteStatistics statistics, final long size) throws Exception {
-        final Path provenance = output.resolveSibling(output.getFileName() + ".memaudit.json");
-        DatasetFiles.writeAtomically(provenance, out -> {
-            try (JsonGenerator json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8).useDefaultPrettyPrinter()) {
-                json.writeStartObject();
-                json.writeStringField("tool", "memaudit randomize " + MemauditCommand.version());
-                json.writeStringField("created", Instant.now().toString());
-                json.writeStringField("input", input.getFileName().toString());
-                json.writeNumberField("input_bytes", size);
-                json.writeStringField("text_field", field);
-                json.writeStringField("key_field", keyField);
-                json.writeStringField("count_field", countField);
-                json.writeStringField("strategy", markers.strategy.displayName());
-                json.writeArrayFieldStart("dialects");
-                for (final var dialect : markers.dialects) {
-                    json.writeString(dialect.displayName());
-                }
-                json.writeEndArray();
-                json.writeStringField("custom_pattern", markers.customPattern);
-                if (markers.seed == null) {
-                    json.writeNullField("seed");
-                } else {
-                    json.writeNumberField("seed", markers.seed);
-                }
-                json.writeNumberField("records", statistics.records());
-                json.writeNumberField("records_with_markers", statistics.recordsWithMarkers());
-                json.writeNumberField("markers", statistics.markers());
-                json.writeEndObject();
-            }
-            return null;
-        });
+        final ObjectNode made = Provenance.of("memaudit randomize " + MemauditCommand.version());
+        made.put("input", input.getFileName().toString());
+        made.put("input_bytes", size);
+        made.put("text_field", field);
+        made.put("key_field", keyField);
+        made.put("count_field", countField);
+        made.put("strategy", markers.strategy.displayName());
+        final ArrayNode dialects = made.putArray("dialects");
+        markers.dialects.forEach(dialect -> dialects.add(dialect.displayName()));
+        made.put("custom_pattern", markers.customPattern);
+        made.put("seed", markers.seed);
+        made.put("records", statistics.records());
+        made.put("records_with_markers", statistics.recordsWithMarkers());
+        made.put("markers", statistics.markers());
+        Provenance.write(output.resolveSibling(output.getFileName() + ".memaudit.json"), made);
     }
 }

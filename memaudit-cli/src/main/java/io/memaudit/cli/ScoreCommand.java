@@ -47,14 +47,8 @@ final class ScoreCommand implements Callable<Integer>, InputCommand {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--in", required = true, paramLabel = "FILE", description = "Prompt dataset (.jsonl or .csv).")
-    Path input;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Scored dataset, same format as the input.")
-    Path output;
 
-    @Option(names = "--field", paramLabel = "NAME", defaultValue = "prompt", description = "Text field or column. Default: ${DEFAULT-VALUE}.")
-    String field;
 
     @Option(names = "--generations", paramLabel = "G", defaultValue = "4", description = "Trajectories per prompt. Default: ${DEFAULT-VALUE}.")
     int generations;
@@ -74,8 +68,11 @@ final class ScoreCommand implements Callable<Integer>, InputCommand {
     @Option(names = "--top-percent", paramLabel = "P", description = "Mark the top P percent of distinct prompts as memorized.")
     Double topPercent;
 
-    @Option(names = "--progress", negatable = true, description = "Show a progress bar (default: on in a terminal).")
-    Boolean progress;
+    @Mixin
+    DatasetOptions io;
+
+    @Mixin
+    ProgressOption progress;
 
     @Mixin
     SamplingOptions sampling;
@@ -85,20 +82,20 @@ final class ScoreCommand implements Callable<Integer>, InputCommand {
 
     @Override
     public Path input() {
-        return input;
+        return io.input;
     }
 
     @Override
     public Integer call() throws Exception {
-        final DatasetFormat format = DatasetFormat.of(input);
-        if (DatasetFormat.of(output) != format) {
-            throw new ParameterException(spec.commandLine(), "--out " + output + " must have the same format as --in " + input);
+        final DatasetFormat format = DatasetFormat.of(io.input);
+        if (DatasetFormat.of(io.output) != format) {
+            throw new ParameterException(spec.commandLine(), "--out " + io.output + " must have the same format as --in " + io.input);
         }
         if (topPercent != null && !(topPercent > 0 && topPercent <= 100)) {
             throw new ParameterException(spec.commandLine(), "--top-percent " + topPercent + " must be in (0, 100]");
         }
         final ScoringMode scoringMode = scoringMode();
-        final List<String> prompts = DatasetReader.distinctTexts(input, field, 0);
+        final List<String> prompts = DatasetReader.distinctTexts(io.input, io.field, 0);
         final long started = System.nanoTime();
         final Map<String, PromptScore> scores = new HashMap<>();
         try (DiffusionModel diffusion = sampling.load()) {
@@ -106,7 +103,7 @@ final class ScoreCommand implements Callable<Integer>, InputCommand {
             final ScoringRequest request = new ScoringRequest(prompts, settings, scoringMode,
                     scoringMode == ScoringMode.TWO_STAGE ? screeningThreshold : 0.0);
             final AtomicLong done = new AtomicLong();
-            final boolean showProgress = progress != null ? progress : System.console() != null;
+            final boolean showProgress = progress.show();
             try (AutoCloseable bar = ProgressBar.start(showProgress, "score", prompts.size(), done::get,
                     ProgressBar.Unit.items("prompts"))) {
                 final List<PromptScore> results = new PromptScorer(diffusion).score(request, done::set, () -> true);
@@ -117,9 +114,9 @@ final class ScoreCommand implements Callable<Integer>, InputCommand {
             final List<DetectorDescription> detectors = DetectorRegistry.descriptions();
             final Double threshold = topPercent == null ? null : threshold(scores.values(), scoringMode);
             final long[] unscored = new long[1];
-            DatasetFiles.writeAtomically(output, out -> {
-                try (InputStream in = Files.newInputStream(input)) {
-                    format.rewriter(new RewriteOptions(field, null,
+            DatasetFiles.writeAtomically(io.output, out -> {
+                try (InputStream in = Files.newInputStream(io.input)) {
+                    format.rewriter(new RewriteOptions(io.field, null,
                             transform(detectors, scores, scoringMode, threshold, unscored))).rewrite(in, out);
                 }
                 return null;
@@ -208,7 +205,7 @@ final class ScoreCommand implements Callable<Integer>, InputCommand {
                               final String deviceName) {
         final PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "Scored %,d distinct prompts of %s on %s in %.1f s (%.2f prompts/s; %d generations x %d steps, "
-                + "%s)%n", prompts, input, deviceName, seconds, prompts / Math.max(seconds, 1e-9), generations,
+                + "%s)%n", prompts, io.input, deviceName, seconds, prompts / Math.max(seconds, 1e-9), generations,
                 mode == ScoringMode.FIRST_STEP ? 1 : sampling.steps, mode.value());
         if (threshold != null) {
             final long memorized = scores.values().stream().filter(PromptScore::scored).map(score -> decidingValue(score, mode))
@@ -216,7 +213,7 @@ final class ScoreCommand implements Callable<Integer>, InputCommand {
             out.printf(Locale.ROOT, "  top %s%%: %s >= %.6f marks %,d prompts memorized (use this threshold in NiFi)%n",
                     topPercent, mode.decidingDetector(), threshold, memorized);
         }
-        out.println("  written to " + output);
+        out.println("  written to " + io.output);
         out.flush();
         if (unscored > 0) {
             spec.commandLine().getErr().printf(Locale.ROOT, "memaudit score: %,d records were not scored (score_error says "
@@ -227,9 +224,9 @@ final class ScoreCommand implements Callable<Integer>, InputCommand {
     private void writeProvenance(final double guidance, final SamplingSettings settings, final ScoringMode mode,
                                  final Double threshold, final int prompts, final long unscored, final String bundleProvenance,
                                  final String deviceName) throws Exception {
-        final Path provenance = output.resolveSibling(output.getFileName() + ".memaudit.json");
+        final Path provenance = io.output.resolveSibling(io.output.getFileName() + ".memaudit.json");
         final ObjectNode made = Provenance.of("memaudit score " + MemauditCommand.version());
-        made.put("input", input.getFileName().toString());
+        made.put("input", io.input.getFileName().toString());
         made.put("model", sampling.model.toString());
         made.set("model_provenance", Provenance.JSON.readTree(bundleProvenance));
         made.put("device", deviceName);

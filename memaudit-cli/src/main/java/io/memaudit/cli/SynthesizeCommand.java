@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -71,8 +72,8 @@ final class SynthesizeCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "SEED", description = "Generator seed. Default: 20250207.")
     long seed = DEFAULTS.seed();
 
-    @Option(names = "--progress", negatable = true, description = "Show a progress bar (default: on in a terminal).")
-    Boolean progress;
+    @Mixin
+    ProgressOption progress;
 
     @Override
     public Integer call() throws Exception {
@@ -81,7 +82,7 @@ final class SynthesizeCommand implements Callable<Integer> {
         final Dataset dataset = SyntheticChestXrays.generate(options);
         final long started = System.nanoTime();
         final AtomicLong done = new AtomicLong();
-        final boolean showProgress = progress != null ? progress : System.console() != null;
+        final boolean showProgress = progress.show();
         try (AutoCloseable bar = ProgressBar.start(showProgress, "synthesize", dataset.images().size(), done::get,
                 ProgressBar.Unit.items("images"))) {
             DatasetFiles.writeDirectoryAtomically(output, directory -> {

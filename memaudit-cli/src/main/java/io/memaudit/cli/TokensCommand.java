@@ -1,7 +1,7 @@
 package io.memaudit.cli;
 
+import io.memaudit.core.provenance.Provenance;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.memaudit.core.io.DatasetFiles;
@@ -15,7 +15,6 @@ import io.memaudit.diffusion.MemorizationScorer;
 import io.memaudit.diffusion.TokenSignificance;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -41,14 +40,8 @@ final class TokensCommand implements Callable<Integer>, InputCommand {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--in", required = true, paramLabel = "FILE", description = "Prompt dataset (.jsonl or .csv).")
-    Path input;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE.json", description = "Significance report (JSON).")
-    Path output;
 
-    @Option(names = "--field", paramLabel = "NAME", defaultValue = "prompt", description = "Text field or column. Default: ${DEFAULT-VALUE}.")
-    String field;
 
     @Option(names = "--generations", paramLabel = "G", defaultValue = "4", description = "Trajectories per prompt. Default: ${DEFAULT-VALUE}.")
     int generations;
@@ -64,20 +57,23 @@ final class TokensCommand implements Callable<Integer>, InputCommand {
     @Option(names = "--top", paramLabel = "N", defaultValue = "15", description = "Tokens to print. Default: ${DEFAULT-VALUE}.")
     int top;
 
-    @Option(names = "--progress", negatable = true, description = "Show a progress bar (default: on in a terminal).")
-    Boolean progress;
+    @Mixin
+    DatasetOptions io;
+
+    @Mixin
+    ProgressOption progress;
 
     @Mixin
     SamplingOptions sampling;
 
     @Override
     public Path input() {
-        return input;
+        return io.input;
     }
 
     @Override
     public Integer call() throws Exception {
-        final List<String> prompts = DatasetReader.distinctTexts(input, field, 0);
+        final List<String> prompts = DatasetReader.distinctTexts(io.input, io.field, 0);
         final MarkerFinder markers = MarkerFinder.of(EnumSet.copyOf(dialects), null);
         final long started = System.nanoTime();
         try (DiffusionModel diffusion = sampling.load();
@@ -85,7 +81,7 @@ final class TokensCommand implements Callable<Integer>, InputCommand {
             final MemorizationScorer.Options options = sampling.scorerOptions(diffusion, generations, 8, false);
             final int steps = significanceSteps != null ? significanceSteps : options.steps();
             final AtomicLong done = new AtomicLong();
-            final boolean showProgress = progress != null ? progress : System.console() != null;
+            final boolean showProgress = progress.show();
             final List<double[]> values;
             try (AutoCloseable bar = ProgressBar.start(showProgress, "tokens", prompts.size(), done::get,
                     ProgressBar.Unit.items("prompts"))) {
@@ -97,8 +93,8 @@ final class TokensCommand implements Callable<Integer>, InputCommand {
             }
             final TokenRanking ranking = TokenRanking.of(grouped);
             final ObjectNode report = report(prompts, grouped, ranking, options, steps, diffusion);
-            DatasetFiles.writeAtomically(output, out -> {
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, report);
+            DatasetFiles.writeAtomically(io.output, out -> {
+                Provenance.JSON.writeValue(out, report);
                 return null;
             });
             printSummary(prompts.size(), (System.nanoTime() - started) / 1e9, ranking, diffusion.device().toString());
@@ -108,12 +104,10 @@ final class TokensCommand implements Callable<Integer>, InputCommand {
 
     private ObjectNode report(final List<String> prompts, final List<PromptSignificance> grouped, final TokenRanking ranking,
                               final MemorizationScorer.Options options, final int steps, final DiffusionModel diffusion) {
-        final ObjectMapper json = new ObjectMapper();
+        final ObjectMapper json = Provenance.JSON;
         final ObjectNode root = json.createObjectNode();
-        final ObjectNode made = root.putObject("provenance");
-        made.put("tool", "memaudit tokens " + MemauditCommand.version());
-        made.put("created", Instant.now().toString());
-        made.put("input", input.getFileName().toString());
+        final ObjectNode made = root.putObject("provenance").setAll(Provenance.of("memaudit tokens " + MemauditCommand.version()));
+        made.put("input", io.input.getFileName().toString());
         made.put("model", sampling.model.toString());
         made.set("model_provenance", json.valueToTree(diffusion.config().provenance()));
         made.put("device", diffusion.device().toString());
@@ -157,7 +151,7 @@ final class TokensCommand implements Callable<Integer>, InputCommand {
     private void printSummary(final int prompts, final double seconds, final TokenRanking ranking, final String deviceName) {
         final PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "Token significance of %,d distinct prompts of %s on %s in %.1f s (%.2f prompts/s)%n",
-                prompts, input, deviceName, seconds, prompts / Math.max(seconds, 1e-9));
+                prompts, io.input, deviceName, seconds, prompts / Math.max(seconds, 1e-9));
         out.printf(Locale.ROOT, "  %-4s %-16s %12s %11s %8s%n", "rank", "token", "mean signif.", "occurrences", "prompts");
         for (int i = 0; i < Math.min(top, ranking.tokens().size()); i++) {
             final TokenRanking.Entry entry = ranking.tokens().get(i);
@@ -169,7 +163,7 @@ final class TokensCommand implements Callable<Integer>, InputCommand {
                             + "most significant word in %.0f%% (mean rank %.1f)%n", ranking.rankOf("_"), ranking.tokens().size(),
                     ranking.promptsWithMarkers(), 100 * ranking.markerTopShare(), ranking.meanMarkerRank());
         }
-        out.println("  written to " + output);
+        out.println("  written to " + io.output);
         out.flush();
     }
 }

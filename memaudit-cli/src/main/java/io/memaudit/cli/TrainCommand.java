@@ -46,8 +46,8 @@ final class TrainCommand implements Callable<Integer> {
             converter = ArmConverter.class)
     CaptionArm arm;
 
-    @Option(names = "--progress", negatable = true, description = "Show a progress bar (default: on in a terminal).")
-    Boolean progress;
+    @Mixin
+    ProgressOption progress;
 
     @Mixin
     TrainingFlags flags;
@@ -60,7 +60,7 @@ final class TrainCommand implements Callable<Integer> {
         try (DiffusionTrainer trainer = new DiffusionTrainer(model, null)) {
             final TrainingSet set = TrainingSet.read(data, (int) trainer.imageShape()[1]).withCaptions(arm.rewrite(flags.seed));
             final DiffusionTrainer.Result result;
-            try (StepProgress bar = Experiments.progressBars(progress != null ? progress : System.console() != null)
+            try (StepProgress bar = Experiments.progressBars(progress.show())
                     .start("train", steps)) {
                 result = trainer.train(set.examples(), options, bar);
             }

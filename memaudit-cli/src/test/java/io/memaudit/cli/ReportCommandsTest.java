@@ -104,8 +104,9 @@ class ReportCommandsTest {
         final long withMarkers = reports.stream().filter(report -> report.expectedPrompt().contains("___")).count();
         assertTrue(out.toString().contains("records 200 | with text 200"), out.toString());
         final String json = Files.readString(summary);
-        assertTrue(json.contains("{\"form\": \"___\", \"occurrences\": "), json);
-        assertTrue(json.contains("\"records\": 200,"), json);
+        final com.fasterxml.jackson.databind.JsonNode facts = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        assertEquals("___", facts.path("marker_forms").path(0).path("form").asText(), json);
+        assertEquals(200, facts.path("records").asInt(), json);
         final List<String> rows = Files.readAllLines(flags);
         assertEquals(201, rows.size());
         assertEquals("line,key,risk,reasons", rows.get(0));

@@ -5,6 +5,7 @@ import io.memaudit.core.scoring.PromptScore;
 import io.memaudit.core.scoring.SamplingSettings;
 import io.memaudit.core.scoring.ScoringMode;
 import io.memaudit.core.scoring.ScoringRequest;
+import io.memaudit.core.scoring.TwoStageScreen;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,7 +52,8 @@ public final class PromptScorer {
             final List<String> screenedIn = new ArrayList<>();
             for (final String prompt : distinct) {
                 final Outcome first = outcomes.get(prompt);
-                if (first.error == null && first.values.get(Detectors.FIRST_STEP) >= request.screeningThreshold()) {
+                if (first.error == null && TwoStageScreen.screenedIn(first.values.get(Detectors.FIRST_STEP),
+                        request.screeningThreshold())) {
                     screenedIn.add(prompt);
                 }
             }

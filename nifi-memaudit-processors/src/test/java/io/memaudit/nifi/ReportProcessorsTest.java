@@ -142,7 +142,7 @@ class ReportProcessorsTest {
     }
 
     @Test
-    void lintFlagsEveryRecordAndEmitsASummary() throws InitializationException {
+    void lintFlagsEveryRecordAndEmitsASummary() throws InitializationException, java.io.IOException {
         final TestRunner runner = TestRunners.newTestRunner(LintPromptDataset.class);
         final JsonTreeReader reader = new JsonTreeReader();
         runner.addControllerService("reader", reader);
@@ -172,8 +172,11 @@ class ReportProcessorsTest {
         flagged.assertAttributeEquals("lint.records", "5");
         final MockFlowFile summary = runner.getFlowFilesForRelationship(LintPromptDataset.REL_SUMMARY).get(0);
         final String json = new String(summary.toByteArray(), StandardCharsets.UTF_8);
-        assertTrue(json.contains("\"source\": \"dataset.jsonl\""), json);
-        assertTrue(json.contains("{\"form\": \"___\", \"occurrences\": 1, \"distinct_prompts\": 1}"), json);
+        final com.fasterxml.jackson.databind.JsonNode facts = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+        assertEquals("dataset.jsonl", facts.path("source").asText(), json);
+        assertEquals("___", facts.path("marker_forms").path(0).path("form").asText(), json);
+        assertEquals(1, facts.path("marker_forms").path(0).path("occurrences").asInt(), json);
+        assertEquals(1, facts.path("marker_forms").path(0).path("distinct_prompts").asInt(), json);
         assertFalse(json.contains("opacity"), json);
         summary.assertAttributeEquals("filename", "dataset.jsonl.lint.json");
     }

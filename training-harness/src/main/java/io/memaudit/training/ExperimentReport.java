@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.memaudit.core.io.DatasetFiles;
 import io.memaudit.core.scoring.TokenRanking;
+import io.memaudit.core.scoring.TwoStageScreen;
 import io.memaudit.core.stats.Roc;
 import io.memaudit.diffusion.MitigationEvaluation;
 import io.memaudit.report.Charts;
@@ -90,34 +91,14 @@ public record ExperimentReport(ObjectNode provenance, List<String> dataSummary, 
         final int steps = provenance.path("measuring").path("steps").asInt(20);
         final double[] first = values(base, ModelEvaluator.PromptResult::firstStep);
         final double[] dmem = values(base, ModelEvaluator.PromptResult::dmem);
-        final double[] sortedFirst = first.clone();
-        java.util.Arrays.sort(sortedFirst);
-        final double[] sortedDmem = dmem.clone();
-        java.util.Arrays.sort(sortedDmem);
-        final double topDecile = sortedDmem[Math.max(0, (int) Math.ceil(0.9 * dmem.length) - 1)];
+        final boolean[] replicated = new boolean[first.length];
+        for (int i = 0; i < replicated.length; i++) {
+            replicated[i] = base.prompts().get(i).replicated();
+        }
         final List<Screening> rows = new ArrayList<>();
         for (final double quantile : new double[] {0.5, 0.7, 0.9}) {
-            final double threshold = sortedFirst[Math.min(first.length - 1, (int) Math.floor(quantile * first.length))];
-            int passed = 0;
-            int top = 0;
-            int topPassed = 0;
-            int replicated = 0;
-            int replicatedPassed = 0;
-            for (int i = 0; i < first.length; i++) {
-                final boolean pass = first[i] >= threshold;
-                passed += pass ? 1 : 0;
-                if (dmem[i] >= topDecile) {
-                    top++;
-                    topPassed += pass ? 1 : 0;
-                }
-                if (base.prompts().get(i).replicated()) {
-                    replicated++;
-                    replicatedPassed += pass ? 1 : 0;
-                }
-            }
-            final double work = (first.length + (double) passed * steps) / ((double) first.length * steps);
-            rows.add(new Screening(quantile, work, top == 0 ? Double.NaN : topPassed / (double) top,
-                    replicated == 0 ? Double.NaN : replicatedPassed / (double) replicated));
+            final TwoStageScreen.Outcome outcome = TwoStageScreen.evaluate(first, dmem, replicated, quantile, steps);
+            rows.add(new Screening(quantile, outcome.workFraction(), outcome.topDecileRecall(), outcome.positiveRecall()));
         }
         return rows;
     }

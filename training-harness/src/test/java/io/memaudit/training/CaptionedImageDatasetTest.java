@@ -2,6 +2,7 @@ package io.memaudit.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
@@ -108,7 +109,12 @@ class CaptionedImageDatasetTest {
         final Path ragged = write("ragged.csv", "image,prompt\nimages/a.png,fine\nimages/a.png,too,many\n");
         assertMessage(ragged, "ragged.csv: line 3: the record has 3 fields but the header has 2");
         final Path missingColumn = write("columns.csv", "path,prompt\nimages/a.png,fine\n");
-        assertMessage(missingColumn, "columns.csv: line 1: the header has no column 'image'");
+        assertMessage(missingColumn, "columns.csv: line 1: the header (2 columns) has no column 'image'");
+        // a file without a header starts with report text: the header is never echoed
+        final Path headerless = write("headerless.csv", "Dr. Smith was notified,images/a.png\n");
+        final MalformedDatasetException noHeader = assertThrows(MalformedDatasetException.class,
+                () -> CaptionedImageDataset.builder().setCsv(headerless).setSampling(1, false).build());
+        assertFalse(noHeader.getMessage().contains("Smith"), noHeader.getMessage());
         final Path missingImage = write("missing.csv", "image,prompt\nimages/a.png,fine\nimages/b.png,gone\n");
         assertMessage(missingImage, "missing.csv: line 3: column 'image': image images/b.png does not exist");
         final Path empty = write("empty.csv", "image,prompt\n,no image\n");

@@ -1,5 +1,9 @@
 package io.memaudit.core.lint;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.memaudit.core.provenance.Provenance;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -91,51 +95,45 @@ public record LintReport(long records, long prompts, long distinctPrompts, long 
      * the one format shared by the command line and NiFi.
      */
     public String toJson(final Map<String, String> provenance) {
-        final StringBuilder json = new StringBuilder("{\n");
-        provenance.forEach((key, value) -> json.append("  ").append(quote(key)).append(": ").append(quote(value)).append(",\n"));
-        json.append(String.format(Locale.ROOT, """
-                  "records": %d,
-                  "prompts": %d,
-                  "distinct_prompts": %d,
-                  "unique_prompts": %d,
-                  "prompts_with_markers": %d,
-                  "unique_prompts_with_markers": %d,
-                  "unique_with_markers_share": %s,
-                  "exact_duplicates": {"groups": %d, "prompts": %d, "largest_group": %d},
-                  "near_duplicates": {"groups": %d, "prompts": %d},
-                  "length_words": {"mean": %s, "median": %d, "p95": %d, "max": %d, "long_threshold": %d},
-                """, records, prompts, distinctPrompts, uniquePrompts, promptsWithMarkers, uniquePromptsWithMarkers,
-                uniqueWithMarkersShare(), duplicateGroups, duplicateRecords, largestDuplicateGroup, nearDuplicateGroups,
-                nearDuplicateRecords, lengths.mean(), lengths.median(), lengths.p95(), lengths.max(), lengths.longThreshold()));
+        final ObjectNode json = Provenance.JSON.createObjectNode();
+        provenance.forEach(json::put);
+        json.put("records", records);
+        json.put("prompts", prompts);
+        json.put("distinct_prompts", distinctPrompts);
+        json.put("unique_prompts", uniquePrompts);
+        json.put("prompts_with_markers", promptsWithMarkers);
+        json.put("unique_prompts_with_markers", uniquePromptsWithMarkers);
+        json.put("unique_with_markers_share", uniqueWithMarkersShare());
+        final ObjectNode exact = json.putObject("exact_duplicates");
+        exact.put("groups", duplicateGroups);
+        exact.put("prompts", duplicateRecords);
+        exact.put("largest_group", largestDuplicateGroup);
+        final ObjectNode near = json.putObject("near_duplicates");
+        near.put("groups", nearDuplicateGroups);
+        near.put("prompts", nearDuplicateRecords);
+        final ObjectNode length = json.putObject("length_words");
+        length.put("mean", lengths.mean());
+        length.put("median", lengths.median());
+        length.put("p95", lengths.p95());
+        length.put("max", lengths.max());
+        length.put("long_threshold", lengths.longThreshold());
         final Map<PromptRisk.Level, Long> counts = riskCounts();
-        json.append(String.format(Locale.ROOT, "  \"risk\": {\"high\": %d, \"medium\": %d, \"low\": %d},%n",
-                counts.get(PromptRisk.Level.HIGH), counts.get(PromptRisk.Level.MEDIUM), counts.get(PromptRisk.Level.LOW)));
-        json.append("  \"marker_forms\": [");
-        for (int i = 0; i < markerForms.size(); i++) {
-            final MarkerForm form = markerForms.get(i);
-            json.append(i == 0 ? "\n" : ",\n").append(String.format(Locale.ROOT,
-                    "    {\"form\": %s, \"occurrences\": %d, \"distinct_prompts\": %d}", quote(form.form()),
-                    form.occurrences(), form.distinctPrompts()));
+        final ObjectNode risk = json.putObject("risk");
+        risk.put("high", counts.get(PromptRisk.Level.HIGH));
+        risk.put("medium", counts.get(PromptRisk.Level.MEDIUM));
+        risk.put("low", counts.get(PromptRisk.Level.LOW));
+        final ArrayNode forms = json.putArray("marker_forms");
+        for (final MarkerForm form : markerForms) {
+            final ObjectNode entry = forms.addObject();
+            entry.put("form", form.form());
+            entry.put("occurrences", form.occurrences());
+            entry.put("distinct_prompts", form.distinctPrompts());
         }
-        return json.append(markerForms.isEmpty() ? "]\n}\n" : "\n  ]\n}\n").toString();
-    }
-
-    private static String quote(final String value) {
-        if (value == null) {
-            return "null";
+        try {
+            return Provenance.JSON.writeValueAsString(json) + "\n";
+        } catch (final JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the lint report as JSON", e);
         }
-        final StringBuilder quoted = new StringBuilder("\"");
-        for (int i = 0; i < value.length(); i++) {
-            final char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                quoted.append('\\').append(c);
-            } else if (c < 0x20) {
-                quoted.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                quoted.append(c);
-            }
-        }
-        return quoted.append('"').toString();
     }
 
     private static double percent(final long part, final long whole) {
