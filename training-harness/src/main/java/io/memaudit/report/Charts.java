@@ -1,18 +1,27 @@
 package io.memaudit.report;
 
-import io.memaudit.core.stats.Roc;
-import static io.memaudit.report.ChartCanvas.Align;
+import static io.memaudit.report.ChartStyle.ACCENT;
+import static io.memaudit.report.ChartStyle.AXIS;
+import static io.memaudit.report.ChartStyle.LABEL_FONT;
+import static io.memaudit.report.ChartStyle.MUTED;
+import static io.memaudit.report.ChartStyle.NEUTRAL;
+import static io.memaudit.report.ChartStyle.SMALL_FONT;
+import static io.memaudit.report.ChartStyle.TEXT;
+import static io.memaudit.report.ChartStyle.THIN;
+import static io.memaudit.report.ChartStyle.color;
+import static io.memaudit.report.ChartStyle.fit;
+import static io.memaudit.report.ChartStyle.translucent;
 
+import io.memaudit.core.stats.Roc;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.Rectangle;
-import java.awt.geom.Ellipse2D;
+import java.awt.Stroke;
 import java.awt.geom.Line2D;
-import java.awt.geom.Path2D;
 import java.awt.geom.Rectangle2D;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
+import java.text.NumberFormat;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -20,6 +29,36 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.annotations.XYLineAnnotation;
+import org.jfree.chart.annotations.XYShapeAnnotation;
+import org.jfree.chart.annotations.XYTextAnnotation;
+import org.jfree.chart.annotations.XYTitleAnnotation;
+import org.jfree.chart.axis.AxisLocation;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.NumberTickUnitSource;
+import org.jfree.chart.axis.SymbolAxis;
+import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.block.ColumnArrangement;
+import org.jfree.chart.labels.ItemLabelAnchor;
+import org.jfree.chart.labels.ItemLabelPosition;
+import org.jfree.chart.labels.StandardCategoryItemLabelGenerator;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StackedBarRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.Layer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * PNG charts for reports: white background, light grid, a colour-blind-safe palette, 800x450 unless a size is given.
@@ -36,6 +75,10 @@ public final class Charts {
     public static final int DEFAULT_HEIGHT = 450;
 
     private static final int MIN_BAR_ROW = 16;
+    private static final Stroke BOX_STROKE = new BasicStroke(1.5f);
+    private static final Stroke MEDIAN_STROKE = new BasicStroke(2.5f);
+    private static final Stroke CURVE_STROKE = new BasicStroke(2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
+    private static final Rectangle2D LEGEND_SQUARE = new Rectangle2D.Double(-6, -6, 12, 12);
 
     private Charts() {
     }
@@ -49,60 +92,67 @@ public final class Charts {
     /** {@link #distributions(Path, String, String, List, List)} at {@code width} x {@code height} pixels. */
     public static int distributions(final Path png, final int width, final int height, final String title,
             final String yLabel, final List<String> groups, final List<double[]> values) throws Exception {
+        ChartStyle.requireDrawableSize(width, height);
         requireSameSize("groups", groups.size(), "value arrays", values.size());
         final List<double[]> finite = values.stream().map(Charts::finiteSorted).toList();
         final int skipped = values.stream().mapToInt(v -> v.length).sum() - finite.stream().mapToInt(v -> v.length).sum();
-        final ChartCanvas canvas = new ChartCanvas(width, height, title);
-        final Rectangle plot = canvas.plotArea(76);
-        final AxisScale scale = AxisScale.covering(
-                finite.stream().filter(v -> v.length > 0).mapToDouble(v -> v[0]).min().orElse(Double.NaN),
-                finite.stream().filter(v -> v.length > 0).mapToDouble(v -> v[v.length - 1]).max().orElse(Double.NaN), 6);
-        canvas.valueAxisVertical(plot, scale, yLabel);
-        if (groups.isEmpty()) {
-            canvas.emptyMessage(plot, "no groups");
-        }
-        final double slot = groups.isEmpty() ? plot.width : (double) plot.width / groups.size();
-        final double boxWidth = Math.min(slot * 0.5, 90);
-        final var graphics = canvas.graphics();
+        final double slotPixels = (width - 100.0) / Math.max(1, groups.size());
+        final double boxWidth = Math.min(0.5, 90 / slotPixels);
+        final String[] labels = new String[groups.size()];
+        final XYSeriesCollection points = new XYSeriesCollection();
         for (int group = 0; group < groups.size(); group++) {
-            final double center = plot.x + slot * (group + 0.5);
-            final double[] sorted = finite.get(group);
-            canvas.text(canvas.fit(groups.get(group) + " (n=" + sorted.length + ")", slot - 6, ChartCanvas.LABEL_FONT),
-                    center, plot.getMaxY() + 18, Align.CENTER, ChartCanvas.LABEL_FONT, ChartCanvas.TEXT);
-            if (sorted.length == 0) {
-                canvas.text("no data", center, plot.getCenterY(), Align.CENTER, ChartCanvas.SMALL_FONT, ChartCanvas.MUTED);
-                continue;
-            }
-            final Color color = color(group);
-            final BoxStatistics box = BoxStatistics.of(sorted);
-            graphics.setStroke(new BasicStroke(1.5f));
-            graphics.setColor(color.darker());
-            final double cap = boxWidth * 0.25;
-            drawWhisker(graphics, center, cap, ChartCanvas.y(plot, scale, box.lowWhisker()), ChartCanvas.y(plot, scale, box.q1()));
-            drawWhisker(graphics, center, cap, ChartCanvas.y(plot, scale, box.highWhisker()), ChartCanvas.y(plot, scale, box.q3()));
-            final double boxTop = ChartCanvas.y(plot, scale, box.q3());
-            final Rectangle2D.Double boxShape = new Rectangle2D.Double(center - boxWidth / 2, boxTop, boxWidth,
-                    Math.max(1, ChartCanvas.y(plot, scale, box.q1()) - boxTop));
-            graphics.setColor(translucent(color, 50));
-            graphics.fill(boxShape);
-            graphics.setColor(color.darker());
-            graphics.draw(boxShape);
-            graphics.setStroke(new BasicStroke(2.5f));
-            final double medianY = ChartCanvas.y(plot, scale, box.median());
-            graphics.draw(new Line2D.Double(center - boxWidth / 2, medianY, center + boxWidth / 2, medianY));
+            labels[group] = fit(groups.get(group) + " (n=" + finite.get(group).length + ")", slotPixels - 6, LABEL_FONT);
+            final XYSeries series = new XYSeries(group, false, true);
             // jitter from a generator seeded by the group, so the same data always lands on the same pixels
             final Random jitter = new Random(0x5DEECE66DL + group);
-            graphics.setColor(translucent(color, 170));
             for (final double value : values.get(group)) {
                 if (Double.isFinite(value)) {
-                    final double x = center + (jitter.nextDouble() - 0.5) * boxWidth * 0.8;
-                    graphics.fill(new Ellipse2D.Double(x - 3, ChartCanvas.y(plot, scale, value) - 3, 6, 6));
+                    series.add(group + (jitter.nextDouble() - 0.5) * boxWidth * 0.8, value);
                 }
             }
+            points.addSeries(series);
         }
-        graphics.setStroke(new BasicStroke(1f));
-        noteSkipped(canvas, skipped, "", "NaN or infinite");
-        canvas.writePng(png);
+        final SymbolAxis groupAxis = ChartStyle.axis(new SymbolAxis(null, labels));
+        groupAxis.setGridBandsVisible(false);
+        groupAxis.setRange(-0.5, Math.max(1, groups.size()) - 0.5);
+        final NumberAxis valueAxis = valueAxis(yLabel, true);
+        valueAxis.setAutoRangeIncludesZero(false);
+        final XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(false, true);
+        final XYPlot plot = new XYPlot(points, groupAxis, valueAxis, renderer);
+        plot.setNoDataMessage(groups.isEmpty() ? "no groups" : "no values");
+        final JFreeChart chart = ChartStyle.chart(title, plot, false);
+        plot.setDomainGridlinesVisible(false);
+        groupAxis.setTickLabelFont(LABEL_FONT);
+        groupAxis.setTickLabelPaint(TEXT);
+        final double middle = finite.stream().filter(v -> v.length > 0)
+                .mapToDouble(v -> (v[0] + v[v.length - 1]) / 2).average().orElse(0.5);
+        for (int group = 0; group < groups.size(); group++) {
+            final Color color = color(group);
+            renderer.setSeriesPaint(group, translucent(color, 170));
+            renderer.setSeriesShape(group, ChartStyle.DOT);
+            final double[] sorted = finite.get(group);
+            if (sorted.length == 0) {
+                final XYTextAnnotation empty = new XYTextAnnotation("no data", group, middle);
+                empty.setFont(SMALL_FONT);
+                empty.setPaint(MUTED);
+                plot.addAnnotation(empty);
+                continue;
+            }
+            final BoxStatistics box = BoxStatistics.of(sorted);
+            final Color edge = color.darker();
+            final double cap = boxWidth * 0.25;
+            for (final double[] line : new double[][] {
+                    {group, box.lowWhisker(), group, box.q1()}, {group - cap, box.lowWhisker(), group + cap, box.lowWhisker()},
+                    {group, box.highWhisker(), group, box.q3()}, {group - cap, box.highWhisker(), group + cap, box.highWhisker()}}) {
+                renderer.addAnnotation(new XYLineAnnotation(line[0], line[1], line[2], line[3], BOX_STROKE, edge), Layer.BACKGROUND);
+            }
+            renderer.addAnnotation(new XYShapeAnnotation(new Rectangle2D.Double(group - boxWidth / 2, box.q1(), boxWidth,
+                    box.q3() - box.q1()), BOX_STROKE, edge, translucent(color, 50)), Layer.BACKGROUND);
+            renderer.addAnnotation(new XYLineAnnotation(group - boxWidth / 2, box.median(), group + boxWidth / 2, box.median(),
+                    MEDIAN_STROKE, edge), Layer.BACKGROUND);
+        }
+        ChartStyle.note(chart, skippedNote(skipped, "", "NaN or infinite"));
+        ChartStyle.writePng(chart, width, height, png);
         return skipped;
     }
 
@@ -119,6 +169,7 @@ public final class Charts {
     public static int horizontalBars(final Path png, final int width, final int height, final String title,
             final String xLabel, final List<String> labels, final double[] values, final Set<Integer> highlighted)
             throws Exception {
+        ChartStyle.requireDrawableSize(width, height);
         requireSameSize("labels", labels.size(), "values", values.length);
         for (final int index : highlighted) {
             if (index < 0 || index >= values.length) {
@@ -132,40 +183,53 @@ public final class Charts {
                 .mapToInt(Integer::intValue)
                 .toArray();
         final int skipped = values.length - ranked.length;
-        final ChartCanvas canvas = new ChartCanvas(width, height, title);
+        final int plotHeight = height - (highlighted.isEmpty() ? 110 : 130);
+        final int shown = Math.min(ranked.length, Math.max(1, plotHeight / MIN_BAR_ROW));
+        // two stacked series, one of them empty for each bar: one bar per label, coloured by whether it is highlighted
+        final String accent = "highlighted";
+        final String other = "other";
+        final DefaultCategoryDataset dataset = new DefaultCategoryDataset();
+        for (int rank = 0; rank < shown; rank++) {
+            final int index = ranked[rank];
+            final Key bar = new Key(index, fit(labels.get(index), width * 0.28 - 8, SMALL_FONT));
+            final boolean marked = highlighted.contains(index);
+            if (!highlighted.isEmpty()) {
+                dataset.setValue(marked ? values[index] : null, accent, bar);
+            }
+            dataset.setValue(marked ? null : values[index], other, bar);
+        }
+        final CategoryAxis labelAxis = ChartStyle.axis(new CategoryAxis(null));
+        // rows of at most 36 pixels from the top, as a short list would otherwise spread out over the whole height; the
+        // gaps between bars (a share of the whole axis in JFreeChart) are 28% of the rows
+        final double unused = Math.max(0.01, 1 - shown * 36.0 / plotHeight);
+        labelAxis.setLowerMargin(0.01);
+        labelAxis.setUpperMargin(unused);
+        labelAxis.setCategoryMargin(0.28 * (0.99 - unused));
+        labelAxis.setMaximumCategoryLabelLines(1);
+        final NumberAxis valueAxis = valueAxis(xLabel, false);
+        valueAxis.setUpperMargin(0.12);
+        valueAxis.setLowerMargin(Arrays.stream(ranked).anyMatch(i -> values[i] < 0) ? 0.12 : 0);
+        final StackedBarRenderer renderer = new StackedBarRenderer();
+        final CategoryPlot plot = new CategoryPlot(dataset, labelAxis, valueAxis, renderer);
+        plot.setOrientation(PlotOrientation.HORIZONTAL);
+        plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_RIGHT);
+        plot.setNoDataMessage("no values");
+        final JFreeChart chart = ChartStyle.chart(title, plot, !highlighted.isEmpty());
+        labelAxis.setTickLabelFont(SMALL_FONT);
+        labelAxis.setTickLabelPaint(TEXT);
+        renderer.setMaximumBarWidth(26.0 / plotHeight);
+        renderer.setDefaultLegendShape(LEGEND_SQUARE);
+        renderer.setSeriesPaint(dataset.getRowIndex(other), NEUTRAL);
         if (!highlighted.isEmpty()) {
-            canvas.legendRow(List.of("highlighted", "other"), List.of(ChartCanvas.ACCENT, ChartCanvas.NEUTRAL));
+            renderer.setSeriesPaint(dataset.getRowIndex(accent), ACCENT);
         }
-        final int labelWidth = (int) (width * 0.28);
-        final Rectangle plot = canvas.plotArea(labelWidth + 12);
-        final int shown = Math.min(ranked.length, Math.max(1, plot.height / MIN_BAR_ROW));
-        final AxisScale scale = AxisScale.covering(
-                Math.min(0, Arrays.stream(ranked).mapToDouble(i -> values[i]).min().orElse(0)),
-                Math.max(0, Arrays.stream(ranked).mapToDouble(i -> values[i]).max().orElse(0)), 6);
-        canvas.valueAxisHorizontal(plot, scale, xLabel);
-        if (ranked.length == 0) {
-            canvas.emptyMessage(plot, "no values");
-        }
-        final double row = shown == 0 ? 0 : Math.min(36, (double) plot.height / shown);
-        final double zero = ChartCanvas.x(plot, scale, 0);
-        final var graphics = canvas.graphics();
-        for (int r = 0; r < shown; r++) {
-            final int index = ranked[r];
-            final double value = values[index];
-            final double middle = plot.y + row * (r + 0.5);
-            final double end = ChartCanvas.x(plot, scale, value);
-            graphics.setColor(highlighted.contains(index) ? ChartCanvas.ACCENT : ChartCanvas.NEUTRAL);
-            graphics.fill(new Rectangle2D.Double(Math.min(zero, end), middle - row * 0.36, Math.abs(end - zero), row * 0.72));
-            canvas.text(canvas.fit(labels.get(index), labelWidth - 8, ChartCanvas.SMALL_FONT), plot.x - 8, middle + 4.5,
-                    Align.RIGHT, ChartCanvas.SMALL_FONT, ChartCanvas.TEXT);
-            final String valueText = AxisScale.formatValue(value);
-            final boolean inside = end + 6 + canvas.textWidth(valueText, ChartCanvas.SMALL_FONT) > plot.getMaxX();
-            canvas.text(valueText, inside ? end - 6 : end + 6, middle + 4.5, inside ? Align.RIGHT : Align.LEFT,
-                    ChartCanvas.SMALL_FONT, inside ? Color.WHITE : ChartCanvas.MUTED);
-        }
+        final double largest = Arrays.stream(ranked).mapToDouble(i -> Math.abs(values[i])).max().orElse(1);
+        valueLabels(renderer, threeSignificantDigits(largest),
+                new ItemLabelPosition(ItemLabelAnchor.OUTSIDE3, TextAnchor.CENTER_LEFT),
+                new ItemLabelPosition(ItemLabelAnchor.OUTSIDE9, TextAnchor.CENTER_RIGHT));
         final String leftOut = shown < ranked.length ? "showing the top " + shown + " of " + ranked.length : "";
-        noteSkipped(canvas, skipped, leftOut, "NaN or infinite");
-        canvas.writePng(png);
+        ChartStyle.note(chart, skippedNote(skipped, leftOut, "NaN or infinite"));
+        ChartStyle.writePng(chart, width, height, png);
         return skipped;
     }
 
@@ -179,6 +243,7 @@ public final class Charts {
     public static int groupedBars(final Path png, final int width, final int height, final String title,
             final String yLabel, final List<String> categories, final List<String> series, final double[][] values)
             throws Exception {
+        ChartStyle.requireDrawableSize(width, height);
         requireSameSize("categories", categories.size(), "rows of values", values.length);
         for (int c = 0; c < values.length; c++) {
             if (values[c].length != series.size()) {
@@ -186,45 +251,58 @@ public final class Charts {
                         + series.size() + " series: pass one value per series (NaN when missing)");
             }
         }
-        final double[] finite = Arrays.stream(values).flatMapToDouble(Arrays::stream).filter(Double::isFinite).toArray();
-        final int missing = Arrays.stream(values).mapToInt(v -> v.length).sum() - finite.length;
-        final ChartCanvas canvas = new ChartCanvas(width, height, title);
-        canvas.legendRow(series, IntStream.range(0, series.size()).mapToObj(Charts::color).toList());
-        final Rectangle plot = canvas.plotArea(76);
-        final AxisScale scale = AxisScale.covering(Math.min(0, Arrays.stream(finite).min().orElse(0)),
-                Math.max(0, Arrays.stream(finite).max().orElse(0)), 6);
-        canvas.valueAxisVertical(plot, scale, yLabel);
-        if (categories.isEmpty() || series.isEmpty()) {
-            canvas.emptyMessage(plot, "no values");
-        }
-        final double slot = categories.isEmpty() ? plot.width : (double) plot.width / categories.size();
-        final double barWidth = series.isEmpty() ? 0 : Math.min(60, slot * 0.8 / series.size());
-        final double zero = ChartCanvas.y(plot, scale, 0);
-        final var graphics = canvas.graphics();
+        final double plotWidth = width - 100.0;
+        final double slotPixels = plotWidth / Math.max(1, categories.size());
+        // the bars, and in a second dataset with the same layout an invisible bar labelled n/a wherever a value is missing
+        final DefaultCategoryDataset bars = new DefaultCategoryDataset();
+        final DefaultCategoryDataset missingMarks = new DefaultCategoryDataset();
+        int missing = 0;
         for (int c = 0; c < categories.size(); c++) {
-            final double center = plot.x + slot * (c + 0.5);
-            final double left = center - barWidth * series.size() / 2;
+            final Key category = new Key(c, fit(categories.get(c), slotPixels - 6, LABEL_FONT));
             for (int s = 0; s < series.size(); s++) {
-                final double value = values[c][s];
-                final double x = left + s * barWidth;
-                if (!Double.isFinite(value)) {
-                    canvas.text(barWidth >= canvas.textWidth("n/a", ChartCanvas.SMALL_FONT) ? "n/a" : "×",
-                            x + barWidth / 2, zero - 5, Align.CENTER, ChartCanvas.SMALL_FONT, ChartCanvas.MUTED);
-                    continue;
-                }
-                final double top = ChartCanvas.y(plot, scale, value);
-                graphics.setColor(color(s));
-                graphics.fill(new Rectangle2D.Double(x + 1, Math.min(top, zero), barWidth - 2, Math.abs(zero - top)));
+                final Key seriesKey = new Key(s, series.get(s));
+                final boolean drawn = Double.isFinite(values[c][s]);
+                missing += drawn ? 0 : 1;
+                bars.setValue(drawn ? values[c][s] : null, seriesKey, category);
+                missingMarks.setValue(drawn ? null : 0, seriesKey, category);
             }
-            canvas.text(canvas.fit(categories.get(c), slot - 6, ChartCanvas.LABEL_FONT), center, plot.getMaxY() + 18,
-                    Align.CENTER, ChartCanvas.LABEL_FONT, ChartCanvas.TEXT);
         }
-        graphics.setColor(ChartCanvas.AXIS);
-        graphics.draw(new Line2D.Double(plot.x, zero, plot.getMaxX(), zero));
-        if (missing > 0) {
-            canvas.note("n/a: " + missing + (missing == 1 ? " value" : " values") + " missing or not finite");
+        final CategoryAxis categoryAxis = ChartStyle.axis(new CategoryAxis(null));
+        categoryAxis.setCategoryMargin(0.2);
+        categoryAxis.setLowerMargin(0.02);
+        categoryAxis.setUpperMargin(0.02);
+        categoryAxis.setMaximumCategoryLabelLines(1);
+        // labels may use the whole slot, not only the bars' part of it (the labels are already fitted to it)
+        categoryAxis.setMaximumCategoryLabelWidthRatio(1.25f);
+        final BarRenderer renderer = new BarRenderer();
+        final BarRenderer missingRenderer = new BarRenderer();
+        final CategoryPlot plot = new CategoryPlot(bars, categoryAxis, valueAxis(yLabel, true), renderer);
+        plot.setDataset(1, missingMarks);
+        plot.setRenderer(1, missingRenderer);
+        plot.setNoDataMessage("no values");
+        final JFreeChart chart = ChartStyle.chart(title, plot, true);
+        categoryAxis.setTickLabelFont(LABEL_FONT);
+        categoryAxis.setTickLabelPaint(TEXT);
+        plot.setRangeZeroBaselineVisible(true);
+        plot.setRangeZeroBaselinePaint(AXIS);
+        plot.setRangeZeroBaselineStroke(THIN);
+        for (final BarRenderer each : List.of(renderer, missingRenderer)) {
+            each.setItemMargin(0.03);
+            each.setMaximumBarWidth(60 / plotWidth);
         }
-        canvas.writePng(png);
+        renderer.setDefaultLegendShape(LEGEND_SQUARE);
+        for (int s = 0; s < series.size(); s++) {
+            renderer.setSeriesPaint(s, color(s));
+            missingRenderer.setSeriesPaint(s, new Color(0, 0, 0, 0));
+        }
+        missingRenderer.setDefaultSeriesVisibleInLegend(false);
+        valueLabels(missingRenderer, NumberFormat.getInstance(Locale.ROOT),
+                new ItemLabelPosition(ItemLabelAnchor.OUTSIDE12, TextAnchor.BOTTOM_CENTER), null);
+        missingRenderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("n/a",
+                NumberFormat.getInstance(Locale.ROOT)));
+        ChartStyle.note(chart, missing == 0 ? ""
+                : "n/a: " + missing + (missing == 1 ? " value" : " values") + " missing or not finite");
+        ChartStyle.writePng(chart, width, height, png);
         return missing;
     }
 
@@ -240,55 +318,54 @@ public final class Charts {
     /** {@link #rocCurves(Path, String, List, List, boolean[])} at {@code width} x {@code height} pixels. */
     public static int rocCurves(final Path png, final int width, final int height, final String title,
             final List<String> names, final List<double[]> scores, final boolean[] positives) throws Exception {
+        ChartStyle.requireDrawableSize(width, height);
         requireSameSize("names", names.size(), "score arrays", scores.size());
         for (int i = 0; i < scores.size(); i++) {
             requireSameSize("scores of " + names.get(i), scores.get(i).length, "labels", positives.length);
         }
         final int skipped = (int) scores.stream().flatMapToDouble(Arrays::stream).filter(Double::isNaN).count();
-        final ChartCanvas canvas = new ChartCanvas(width, height, title);
-        final Rectangle plot = canvas.plotArea(76);
-        final AxisScale unit = new AxisScale(0, 1, 0.2);
-        canvas.valueAxisVertical(plot, unit, "true-positive rate");
-        canvas.valueAxisHorizontal(plot, unit, "false-positive rate");
-        final var graphics = canvas.graphics();
-        graphics.setColor(ChartCanvas.AXIS);
-        graphics.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {5f, 5f}, 0f));
-        graphics.draw(new Line2D.Double(plot.x, plot.getMaxY(), plot.getMaxX(), plot.y));
-        final List<String> legend = new ArrayList<>();
-        final List<Color> colors = new ArrayList<>();
+        final XYSeriesCollection curves = new XYSeriesCollection();
         for (int i = 0; i < names.size(); i++) {
             final double auc = Roc.auc(scores.get(i), positives);
-            legend.add(names.get(i) + " (AUC " + (Double.isNaN(auc) ? "n/a" : String.format(Locale.ROOT, "%.3f", auc)) + ")");
-            colors.add(color(i));
+            final XYSeries series = new XYSeries(new Key(i, fit(names.get(i) + " (AUC "
+                    + (Double.isNaN(auc) ? "n/a" : String.format(Locale.ROOT, "%.3f", auc)) + ")", width * 0.6, LABEL_FONT)),
+                    false, true);
             final Roc.Curve curve = Roc.curve(scores.get(i), positives);
-            final Path2D.Double line = new Path2D.Double();
             for (int p = 0; p < curve.fpr().length; p++) {
-                final double x = ChartCanvas.x(plot, unit, curve.fpr()[p]);
-                final double y = ChartCanvas.y(plot, unit, curve.tpr()[p]);
-                if (p == 0) {
-                    line.moveTo(x, y);
-                } else {
-                    line.lineTo(x, y);
-                }
+                series.add(curve.fpr()[p], curve.tpr()[p]);
             }
-            graphics.setColor(color(i));
-            graphics.setStroke(new BasicStroke(2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-            graphics.draw(line);
+            curves.addSeries(series);
         }
-        graphics.setStroke(new BasicStroke(1f));
-        int positiveCount = 0;
-        for (final boolean positive : positives) {
-            positiveCount += positive ? 1 : 0;
+        final NumberAxis fprAxis = unitAxis("false-positive rate");
+        final NumberAxis tprAxis = unitAxis("true-positive rate");
+        final XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+        final XYPlot plot = new XYPlot(curves, fprAxis, tprAxis, renderer);
+        final int positiveCount = (int) IntStream.range(0, positives.length).filter(i -> positives[i]).count();
+        // without both classes every curve is empty (see Roc.curve), and the plot says why
+        plot.setNoDataMessage(names.isEmpty() ? "no scores"
+                : positiveCount == 0 || positiveCount == positives.length ? "no ROC: " + positiveCount + " positives and "
+                        + (positives.length - positiveCount) + " negatives"
+                : "no finite scores");
+        final JFreeChart chart = ChartStyle.chart(title, plot, false);
+        renderer.setLegendLine(new Line2D.Double(-11, 0, 11, 0));
+        for (int i = 0; i < names.size(); i++) {
+            renderer.setSeriesPaint(i, color(i));
+            renderer.setSeriesStroke(i, CURVE_STROKE);
         }
-        if (names.isEmpty() || positiveCount == 0 || positiveCount == positives.length) {
-            canvas.emptyMessage(plot, names.isEmpty() ? "no scores"
-                    : "no ROC: " + positiveCount + " positives and " + (positives.length - positiveCount) + " negatives");
+        renderer.addAnnotation(new XYLineAnnotation(0, 0, 1, 1, ChartStyle.DASHED, AXIS), Layer.BACKGROUND);
+        if (!names.isEmpty()) {
+            final LegendTitle legend = new LegendTitle(renderer, new ColumnArrangement(), new ColumnArrangement());
+            legend.setItemFont(LABEL_FONT);
+            legend.setItemPaint(TEXT);
+            legend.setBackgroundPaint(Color.WHITE);
+            legend.setFrame(new BlockBorder(ChartStyle.GRID));
+            legend.setItemLabelPadding(new RectangleInsets(3, 4, 3, 4));
+            legend.setPadding(new RectangleInsets(4, 6, 4, 8));
+            legend.setMargin(new RectangleInsets(0, 0, 10, 10));
+            plot.addAnnotation(new XYTitleAnnotation(1, 0, legend, RectangleAnchor.BOTTOM_RIGHT));
         }
-        if (!legend.isEmpty()) {
-            canvas.legendBox(plot, legend, colors);
-        }
-        noteSkipped(canvas, skipped, "", "NaN");
-        canvas.writePng(png);
+        ChartStyle.note(chart, skippedNote(skipped, "", "NaN"));
+        ChartStyle.writePng(chart, width, height, png);
         return skipped;
     }
 
@@ -312,34 +389,71 @@ public final class Charts {
         }
     }
 
-    private static void drawWhisker(final Graphics2D graphics, final double center, final double cap,
-            final double end, final double box) {
-        graphics.draw(new Line2D.Double(center, end, center, box));
-        graphics.draw(new Line2D.Double(center - cap, end, center + cap, end));
+    /** A category or series: the index keeps equal labels apart, the label is what the chart shows. */
+    private record Key(int index, String label) implements Comparable<Key> {
+        @Override
+        public int compareTo(final Key other) {
+            return Integer.compare(index, other.index);
+        }
+
+        @Override
+        public String toString() {
+            return label;
+        }
     }
 
-    private static void noteSkipped(final ChartCanvas canvas, final int skipped, final String prefix,
-            final String why) {
+    /**
+     * A value axis with round ticks, about six of them, whose labels do not depend on the default locale. JFreeChart
+     * spaces ticks by the size of their labels, so wide insets along the axis thin them out.
+     */
+    private static NumberAxis valueAxis(final String label, final boolean vertical) {
+        final NumberAxis axis = ChartStyle.axis(new NumberAxis(label));
+        axis.setStandardTickUnits(new NumberTickUnitSource(false,
+                new DecimalFormat("#,##0.######", DecimalFormatSymbols.getInstance(Locale.ROOT))));
+        axis.setTickLabelInsets(vertical ? new RectangleInsets(22, 4, 22, 4) : new RectangleInsets(4, 24, 4, 24));
+        return axis;
+    }
+
+    /** A value label format with three significant digits for the largest value, trailing zeros dropped. */
+    private static NumberFormat threeSignificantDigits(final double largest) {
+        final int magnitude = largest > 0 ? (int) Math.floor(Math.log10(largest)) : 0;
+        final DecimalFormat format = new DecimalFormat("#,##0", DecimalFormatSymbols.getInstance(Locale.ROOT));
+        format.setMaximumFractionDigits(Math.max(0, 2 - magnitude));
+        return format;
+    }
+
+    /** An axis from 0 to 1 in steps of 0.2, a hair wider so that thick lines on its edges are not cut. */
+    private static NumberAxis unitAxis(final String label) {
+        final NumberAxis axis = ChartStyle.axis(new NumberAxis(label));
+        axis.setRange(-0.004, 1.004);
+        axis.setTickUnit(new NumberTickUnit(0.2, new DecimalFormat("0.0", DecimalFormatSymbols.getInstance(Locale.ROOT))));
+        return axis;
+    }
+
+    /** Every bar labelled with its value, in small grey text just past its end. */
+    private static void valueLabels(final BarRenderer renderer, final NumberFormat format, final ItemLabelPosition positive,
+            final ItemLabelPosition negative) {
+        renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", format));
+        renderer.setDefaultItemLabelsVisible(true);
+        renderer.setDefaultItemLabelFont(SMALL_FONT);
+        renderer.setDefaultItemLabelPaint(MUTED);
+        renderer.setItemLabelAnchorOffset(4);
+        renderer.setDefaultPositiveItemLabelPosition(positive);
+        if (negative != null) {
+            renderer.setDefaultNegativeItemLabelPosition(negative);
+        }
+    }
+
+    private static String skippedNote(final int skipped, final String prefix, final String why) {
         final String skippedText = skipped == 0 ? ""
                 : skipped + (skipped == 1 ? " value" : " values") + " not drawn (" + why + ")";
-        final String note = String.join("; ", Arrays.stream(new String[] {prefix, skippedText}).filter(s -> !s.isEmpty()).toList());
-        if (!note.isEmpty()) {
-            canvas.note(note);
-        }
+        return String.join("; ", Arrays.stream(new String[] {prefix, skippedText}).filter(s -> !s.isEmpty()).toList());
     }
 
     private static double[] finiteSorted(final double[] values) {
         final double[] finite = Arrays.stream(values).filter(Double::isFinite).toArray();
         Arrays.sort(finite);
         return finite;
-    }
-
-    private static Color color(final int index) {
-        return ChartCanvas.PALETTE.get(index % ChartCanvas.PALETTE.size());
-    }
-
-    private static Color translucent(final Color color, final int alpha) {
-        return new Color(color.getRed(), color.getGreen(), color.getBlue(), alpha);
     }
 
     private static void requireSameSize(final String what, final int size, final String other, final int otherSize) {

@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Writes a {@link ReportDocument} as GitHub-flavoured Markdown. */
+/**
+ * Writes a {@link ReportDocument} as GitHub-flavoured Markdown, the one source of both report.md and report.html.
+ * The escaping is ours, not commonmark's Markdown renderer: that one (0.32) leaves a line starting with "+ " a list item,
+ * "~~" strikethrough on GitHub and writes line breaks in text as "&#10;".
+ */
 final class MarkdownRenderer {
 
     /** Characters with a meaning anywhere in a line; "___", the MIMIC-CXR marker, must stay text, not a rule or emphasis. */
@@ -76,7 +80,8 @@ final class MarkdownRenderer {
 
     /** Plain text with Markdown syntax escaped by backslashes, and without indentation that would start a code block. */
     static String text(final String text) {
-        final String stripped = text.strip().replaceAll("\\R[ \\t]*", "\n");
+        // no spaces around line breaks: indentation would start code, two trailing spaces a hard break
+        final String stripped = text.strip().replaceAll("[ \\t]*\\R[ \\t]*", "\n");
         final String inline = INLINE_SYNTAX.matcher(stripped).replaceAll(match -> Matcher.quoteReplacement("\\" + match.group()));
         return LINE_START_SYNTAX.matcher(inline).replaceAll(match -> {
             final String syntax = match.group(2);

@@ -9,8 +9,7 @@ import java.util.regex.Pattern;
 
 /**
  * A report as a list of blocks (headings, paragraphs, tables, figures, bullet lists, code), written as GitHub Markdown
- * ({@link MarkdownRenderer}) and as a standalone HTML page ({@link HtmlRenderer}) from the same content. All text is plain:
- * it is escaped for each format, never interpreted as markup.
+ * and as a standalone HTML page rendered from that Markdown. All text is plain: it is escaped, never interpreted as markup.
  */
 public final class ReportDocument {
 
@@ -161,9 +160,9 @@ public final class ReportDocument {
         return MarkdownRenderer.render(this);
     }
 
-    /** The report as a standalone HTML page (inline CSS, images referenced relatively). */
+    /** The report as a standalone HTML page (inline CSS, images referenced relatively): {@link #toMarkdown()} as HTML. */
     public String toHtml() {
-        return HtmlRenderer.render(this);
+        return HtmlPage.render(title, toMarkdown());
     }
 
     /** Writes {@link #toMarkdown()} to {@code file} (UTF-8), atomically. */

@@ -3,13 +3,18 @@ package io.memaudit.report;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.awt.Color;
+import java.awt.GraphicsEnvironment;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,19 +87,19 @@ class ChartsTest {
         final BufferedImage image = drawTwiceAndCompare(png -> Charts.horizontalBars(png, "top tokens", "significance",
                 tokens, new double[] {9, 3, 2, 1}, Set.of(0)));
         // the top bar is the highlighted one and starts at the left edge of the plot, a third of the way in
-        final int accent = ChartCanvas.ACCENT.getRGB() & 0xFFFFFF;
+        final int accent = ChartStyle.ACCENT.getRGB() & 0xFFFFFF;
         boolean found = false;
         for (int y = 0; y < image.getHeight() / 3 && !found; y++) {
             found = (image.getRGB(Charts.DEFAULT_WIDTH / 2, y) & 0xFFFFFF) == accent;
         }
-        assertEquals(true, found, "the highlighted top bar is drawn in the accent colour");
+        assertTrue(found, "the highlighted top bar is drawn in the accent colour");
     }
 
     @Test
     void manyBarsShowOnlyThoseThatFit() throws Exception {
         final int count = 200;
         final double[] values = new Random(3).doubles(count).toArray();
-        final List<String> labels = java.util.stream.IntStream.range(0, count).mapToObj(i -> "token" + i).toList();
+        final List<String> labels = IntStream.range(0, count).mapToObj(i -> "token" + i).toList();
         drawTwiceAndCompare(png -> Charts.horizontalBars(png, "t", "x", labels, values, Set.of(5, 7)));
     }
 
@@ -116,6 +121,64 @@ class ChartsTest {
         Charts.rocCurves(directory.resolve("none.png"), "t", List.of(), List.of(), new boolean[0]);
         Charts.distributions(directory.resolve("no-groups.png"), "t", "y", List.of(), List.of());
         Charts.groupedBars(directory.resolve("no-bars.png"), "t", "y", List.of(), List.of(), new double[0][]);
+    }
+
+    @Test
+    void everySeriesIsDrawnInsideThePlotInItsPaletteColour() throws Exception {
+        final BufferedImage bars = drawTwiceAndCompare(png -> Charts.groupedBars(png, "diversity", "distance",
+                List.of("original", "random-tag"), List.of("before", "after"), new double[][] {{0.2, 0.18}, {0.21, 0.1}}));
+        assertTrue(pixelsOf(bars, ChartStyle.color(0)) > 500, "the first series' bars");
+        assertTrue(pixelsOf(bars, ChartStyle.color(1)) > 500, "the second series' bars");
+        final BufferedImage roc = drawTwiceAndCompare(png -> Charts.rocCurves(png, "t", List.of("a", "b"),
+                List.of(new double[] {0.9, 0.8, 0.3, 0.1}, new double[] {0.2, 0.9, 0.4, 0.5}),
+                new boolean[] {true, true, false, false}));
+        assertTrue(pixelsOf(roc, ChartStyle.color(0)) > 200, "the first curve");
+        assertTrue(pixelsOf(roc, ChartStyle.color(1)) > 200, "the second curve");
+        final BufferedImage boxes = drawTwiceAndCompare(png -> Charts.distributions(png, "t", "y", List.of("a", "b"),
+                armValues().subList(0, 2)));
+        int drawn = 0;
+        for (int y = boxes.getHeight() / 4; y < boxes.getHeight() * 3 / 4; y++) {
+            for (int x = boxes.getWidth() / 4; x < boxes.getWidth() * 3 / 4; x++) {
+                drawn += (boxes.getRGB(x, y) & 0xFFFFFF) == 0xFFFFFF ? 0 : 1;
+            }
+        }
+        assertTrue(drawn > 2_000, "boxes and points in the middle of the plot, found " + drawn + " non-white pixels");
+    }
+
+    @Test
+    void chartsDoNotDependOnTheDefaultLocaleAndDrawHeadless() throws Exception {
+        final Locale saved = Locale.getDefault();
+        final Path root = directory.resolve("root.png");
+        final Path german = directory.resolve("german.png");
+        final Drawing drawing = png -> Charts.horizontalBars(png, "t", "x", List.of("a", "b", "c"),
+                new double[] {1234.5, 0.25, 17.125}, Set.of(1));
+        try {
+            Locale.setDefault(Locale.ROOT);
+            drawing.draw(root);
+            Locale.setDefault(Locale.GERMANY);
+            drawing.draw(german);
+        } finally {
+            Locale.setDefault(saved);
+        }
+        assertArrayEquals(Files.readAllBytes(root), Files.readAllBytes(german), "tick and value labels in the same format");
+        assertTrue(GraphicsEnvironment.isHeadless());
+    }
+
+    @Test
+    void tooSmallChartsAreRejected() {
+        final IllegalArgumentException error = assertThrows(IllegalArgumentException.class, () -> Charts.rocCurves(
+                directory.resolve("x.png"), 200, 100, "t", List.of(), List.of(), new boolean[0]));
+        assertEquals("chart size 200x100 is too small: use at least 320x200", error.getMessage());
+    }
+
+    private static int pixelsOf(final BufferedImage image, final Color color) {
+        int count = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                count += (image.getRGB(x, y) & 0xFFFFFF) == (color.getRGB() & 0xFFFFFF) ? 1 : 0;
+            }
+        }
+        return count;
     }
 
     @Test
