@@ -3,20 +3,23 @@ package io.memaudit.training;
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.GradientCollector;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.EasyTrain;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.TrainingConfig;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.listener.TrainingListener;
+import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import ai.djl.util.Pair;
+import ai.djl.translate.TranslateException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -29,6 +32,7 @@ import io.memaudit.diffusion.DdimScheduler;
 import io.memaudit.diffusion.DiffusionModel;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,8 +50,9 @@ import java.util.function.IntConsumer;
 
 /**
  * Trains (or fine-tunes) a model bundle's text encoder and UNet on captioned images with the standard epsilon-prediction
- * DDPM objective, in DJL: the TorchScript modules are loaded with trainable tensors, updated by Adam, and written back as
- * TorchScript, so the result is a bundle like any other (loadable by {@link DiffusionModel} and by Python's torch).
+ * DDPM objective, in DJL: the TorchScript modules are loaded with trainable tensors, trained by DJL's {@code Trainer}
+ * (Adam, the epsilon loss, listeners for progress, the loss curve and checkpoints), and written back as TorchScript, so
+ * the result is a bundle like any other (loadable by {@link DiffusionModel} and by Python's torch).
  *
  * <p>Per step: a batch of rows drawn with replacement (a row that appears k times in the data is drawn k times as
  * often: duplication is what memorization feeds on), timesteps uniform over the training schedule, Gaussian noise, and
@@ -175,19 +180,21 @@ public final class DiffusionTrainer implements AutoCloseable {
 
     /** Trains in place; {@code progress} receives the number of steps done. */
     public Result train(final List<Example> examples, final Options options, final IntConsumer progress) {
+        return train(examples, options, progress, List.of());
+    }
+
+    /**
+     * Trains in place; {@code progress} receives the number of steps done and {@code listeners} observe the run beside
+     * the trainer's own (for example {@link #checkpoints}).
+     */
+    public Result train(final List<Example> examples, final Options options, final IntConsumer progress,
+                        final List<TrainingListener> listeners) {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("No training examples");
         }
         final long started = System.nanoTime();
         final DdimScheduler schedule = new DdimScheduler(base.config().scheduler());
         final int trainTimesteps = base.config().scheduler().trainTimesteps();
-        final Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) options.learningRate())).build();
-        final List<Pair<String, Parameter>> parameters = new ArrayList<>();
-        textEncoder.getBlock().getParameters().forEach(parameters::add);
-        unet.getBlock().getParameters().forEach(parameters::add);
-        final List<double[]> lossCurve = new ArrayList<>();
-        long filtered = 0;
-        double threshold = Double.NaN;
         try (NDManager run = manager.newSubManager()) {
             final NDArray latents = encodeImages(run, examples);
             final long[][] captionIds = new long[examples.size()][];
@@ -195,84 +202,81 @@ public final class DiffusionTrainer implements AutoCloseable {
                 captionIds[i] = base.tokenIds(examples.get(i).caption());
             }
             final long[] emptyIds = base.tokenIds("");
-            if (options.filtered()) {
-                threshold = calibrateFilter(run, latents, examples, options, trainTimesteps, schedule);
-            }
-            double lossSum = 0;
-            for (int step = 0; step < options.steps(); step++) {
-                final SplittableRandom random = new SplittableRandom(options.seed() * 1_000_003L + step);
-                final int batch = options.batchSize();
-                final long[] indices = new long[batch];
-                final long[][] ids = new long[batch][];
-                final long[] timesteps = new long[batch];
-                final float[] signal = new float[batch];
-                final float[] noiseScale = new float[batch];
-                for (int i = 0; i < batch; i++) {
-                    indices[i] = random.nextInt(examples.size());
-                    ids[i] = random.nextDouble() < options.captionDropout() ? emptyIds : captionIds[(int) indices[i]];
-                    timesteps[i] = random.nextInt(trainTimesteps);
-                    final double alphaBar = schedule.alphaCumprod((int) timesteps[i]);
-                    signal[i] = (float) Math.sqrt(alphaBar);
-                    noiseScale[i] = (float) Math.sqrt(1 - alphaBar);
-                }
-                try (NDManager work = run.newSubManager()) {
-                    final Shape latentShape = base.latentShape(batch);
-                    final NDArray noise = work.create(GaussianNoise.sample(random.nextLong(), (int) latentShape.size()), latentShape);
-                    final NDArray clean = latents.get(work.create(indices));
-                    clean.attach(work); // a gather lands in the source's manager: without this every step's graph stays alive
-                    final NDArray noisy = clean.mul(work.create(signal).reshape(batch, 1, 1, 1))
-                            .add(noise.mul(work.create(noiseScale).reshape(batch, 1, 1, 1)));
-                    final NDArray time = work.create(timesteps);
-                    final double loss;
-                    try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                        final NDArray predicted = predict(work, noisy, time, work.create(ids));
-                        final NDArray perSample = predicted.sub(noise).square().reshape(batch, -1).mean(new int[] {1});
-                        NDArray objective = perSample.mean();
-                        if (options.filtered()) {
-                            final long[] emptyBatch = new long[batch * emptyIds.length];
-                            for (int i = 0; i < batch; i++) {
-                                System.arraycopy(emptyIds, 0, emptyBatch, i * emptyIds.length, emptyIds.length);
-                            }
-                            final NDArray unconditional = predict(work, noisy, time,
-                                    work.create(emptyBatch, new Shape(batch, emptyIds.length))).stopGradient();
-                            final NDArray magnitude = predicted.stopGradient().sub(unconditional).square()
-                                    .sum(new int[] {1, 2, 3}).sqrt();
-                            final NDArray keep = magnitude.lte((float) threshold).toType(DataType.FLOAT32, false);
-                            final float kept = keep.sum().getFloat();
-                            filtered += batch - Math.round(kept);
-                            objective = perSample.mul(keep).sum().div(Math.max(1f, kept));
+            final double threshold = options.filtered()
+                    ? calibrateFilter(run, latents, examples, options, trainTimesteps, schedule) : Double.NaN;
+            final DiffusionBatches batches = new DiffusionBatches(latents, captionIds, emptyIds, options, schedule,
+                    trainTimesteps, base::latentShape);
+            final LossCurve curve = new LossCurve(options.lossEvery(), options.steps(), threshold);
+            final List<TrainingListener> observers = new ArrayList<>(List.of(curve, new StepCounter(progress)));
+            observers.addAll(listeners);
+            final TrainingConfig config = new DefaultTrainingConfig(new EpsilonLoss(threshold))
+                    .optOptimizer(adam(options))
+                    .optDevices(new Device[] {base.device()})
+                    .addTrainingListeners(observers.toArray(TrainingListener[]::new));
+            try (Model denoiser = Model.newInstance("denoiser", base.device(), "PyTorch")) {
+                denoiser.setBlock(new DenoiserBlock(textEncoder.getBlock(), unet.getBlock()));
+                try (Trainer trainer = denoiser.newTrainer(config)) {
+                    for (final Batch batch : trainer.iterateDataset(batches)) {
+                        try (batch) {
+                            EasyTrain.trainBatch(trainer, batch);
+                            trainer.step();
                         }
-                        collector.backward(objective);
-                        loss = perSample.mean().getFloat();
+                        heldArrays[batch.getProgress() == 0 ? 0 : 1] = run.getManagedArrays().size()
+                                + trainer.getManager().getManagedArrays().size() + parameterArrays();
                     }
-                    for (final Pair<String, Parameter> parameter : parameters) {
-                        final NDArray weight = parameter.getValue().getArray();
-                        if (weight.hasGradient()) {
-                            final NDArray gradient = weight.getGradient();
-                            adam.update(parameter.getKey(), weight, gradient);
-                            gradient.subi(gradient);
-                            gradient.close();
-                        }
-                    }
-                    lossSum += loss;
+                    trainer.notifyListeners(listener -> listener.onEpoch(trainer));
                 }
-                if ((step + 1) % options.lossEvery() == 0 || step + 1 == options.steps()) {
-                    final int span = (step % options.lossEvery()) + 1;
-                    lossCurve.add(new double[] {step + 1, lossSum / span});
-                    lossSum = 0;
-                }
-                heldArrays[step == 0 ? 0 : 1] = run.getManagedArrays().size() + parameterArrays();
-                progress.accept(step + 1);
+            } catch (final IOException | TranslateException e) {
+                throw new IllegalStateException("Cannot draw the training batches: " + e.getMessage(), e);
             }
+            return new Result(curve.points(), threshold, curve.filtered(), fingerprint(examples),
+                    (System.nanoTime() - started) / 1e9);
         }
-        return new Result(List.copyOf(lossCurve), threshold, filtered, fingerprint(examples),
-                (System.nanoTime() - started) / 1e9);
     }
 
-    private NDArray predict(final NDManager work, final NDArray noisy, final NDArray time, final NDArray ids) {
-        final ParameterStore store = new ParameterStore(work, false);
-        final NDArray hidden = textEncoder.getBlock().forward(store, new NDList(ids), true).singletonOrThrow();
-        return unet.getBlock().forward(store, new NDList(noisy, time, hidden), true).singletonOrThrow();
+    /** Adam as the hand-written loop used it: DJL's defaults (betas 0.9, 0.999, epsilon 1e-8) at a fixed learning rate. */
+    static Optimizer adam(final Options options) {
+        return Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) options.learningRate())).build();
+    }
+
+    /**
+     * A listener that writes the text encoder and UNet being trained, as TorchScript, to {@code directory/step-NNNNNN}
+     * after every {@code every} steps.
+     */
+    public TrainingListener checkpoints(final Path directory, final int every) {
+        if (every < 1) {
+            throw new IllegalArgumentException("checkpoint interval " + every + " must be at least 1 step");
+        }
+        return new TrainingListenerAdapter() {
+            private long done;
+
+            @Override
+            public void onTrainingBatch(final Trainer trainer, final BatchData batchData) {
+                // called before the batch's update: the weights are those after `progress` steps
+                write(batchData.getBatch().getProgress());
+                done = batchData.getBatch().getProgress() + 1;
+            }
+
+            @Override
+            public void onTrainingEnd(final Trainer trainer) {
+                write(done);
+            }
+
+            private void write(final long steps) {
+                if (steps == 0 || steps % every != 0) {
+                    return;
+                }
+                final Path target = directory.resolve("step-%06d".formatted(steps));
+                try {
+                    Files.createDirectories(target);
+                    writeModule(textEncoder, target.resolve("text_encoder.pt"));
+                    writeModule(unet, target.resolve("unet.pt"));
+                } catch (final IOException e) {
+                    throw new UncheckedIOException(target + ": cannot write the checkpoint (" + e.getMessage()
+                            + "); check that the directory is writable", e);
+                }
+            }
+        };
     }
 
     /** The filter quantile of ||eps_c - eps_u|| over every example once, at seeded timesteps, under the starting model. */

@@ -5,6 +5,9 @@ import io.memaudit.synthetic.ChestPhantom;
 import io.memaudit.synthetic.Finding;
 import io.memaudit.synthetic.SyntheticChestXrays;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
 
 /**
  * The training rows of a captioned-image dataset, read once into memory, and the same data grouped by distinct caption
@@ -49,6 +54,8 @@ public record TrainingSet(List<Row> rows, List<Prompt> prompts, long[] imageShap
     public record Prompt(String caption, List<Image> images, String kind, int rows) {
     }
 
+    private static final CSVFormat HEADER = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
+
     /** Ground-truth columns read when present. */
     static final List<String> GROUND_TRUTH = List.of("caption_kind", "findings", "image_seed");
 
@@ -62,11 +69,7 @@ public record TrainingSet(List<Row> rows, List<Prompt> prompts, long[] imageShap
             throw new IOException(csv + ": not found; --data takes a directory with " + SyntheticChestXrays.CAPTIONS_FILE
                     + " (memaudit synthesize writes one) or a CSV with image and prompt columns");
         }
-        final boolean hasSplit;
-        try (java.io.BufferedReader reader = Files.newBufferedReader(csv)) {
-            final String header = reader.readLine();
-            hasSplit = header != null && List.of(header.replace("\"", "").split(",")).contains("split");
-        }
+        final boolean hasSplit = header(csv).contains("split");
         final CaptionedImageDataset.Builder builder = CaptionedImageDataset.builder().setCsv(csv)
                 .optImageSize(imageSize, imageSize).optExtraColumns(GROUND_TRUTH).setSampling(1, false);
         if (hasSplit) {
@@ -96,6 +99,17 @@ public record TrainingSet(List<Row> rows, List<Prompt> prompts, long[] imageShap
             throw new IOException(csv + ": no training rows");
         }
         return of(rows, new long[] {1, imageSize, imageSize}, csv.toString(), kinds::get);
+    }
+
+    /** The column names of {@code csv}'s header row (RFC 4180 quoting; empty for an empty file). */
+    static List<String> header(final Path csv) throws IOException, MalformedDatasetException {
+        try (Reader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
+             CSVParser parser = CSVParser.builder().setReader(reader).setFormat(HEADER).get()) {
+            return parser.getHeaderNames();
+        } catch (final IllegalArgumentException | UncheckedIOException e) {
+            throw new MalformedDatasetException(csv.toString(), 1, "cannot read the CSV header (" + e.getClass().getSimpleName()
+                    + "); the first line must name the columns, comma-separated");
+        }
     }
 
     /** Groups rows by caption. */

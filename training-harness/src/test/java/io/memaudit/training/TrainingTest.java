@@ -127,6 +127,36 @@ class TrainingTest {
     }
 
     @Test
+    void theHeaderIsReadAsCsvWithQuotedNames(@TempDir final Path directory) throws Exception {
+        final Path csv = directory.resolve("table.csv");
+        Files.writeString(csv, "\"image\",\"prompt, as written\",split\r\na.png,\"x, y\",train\r\n");
+        assertEquals(List.of("image", "prompt, as written", "split"), TrainingSet.header(csv));
+        Files.writeString(csv, "");
+        assertEquals(List.of(), TrainingSet.header(csv));
+    }
+
+    @Test
+    void checkpointsHoldTheModulesEveryNSteps(@TempDir final Path directory) throws Exception {
+        try (DiffusionTrainer trainer = new DiffusionTrainer(TINY, Device.cpu())) {
+            trainer.train(data.examples(), new DiffusionTrainer.Options(4, 2, 1e-3, 0.1, 3L, Double.NaN, 2), step -> { },
+                    List.of(trainer.checkpoints(directory, 2)));
+        }
+        try (var listing = Files.list(directory)) {
+            assertEquals(List.of("step-000002", "step-000004"), listing.map(path -> path.getFileName().toString()).sorted().toList());
+        }
+        for (final String file : List.of("text_encoder.pt", "unet.pt")) {
+            assertTrue(Files.size(directory.resolve("step-000004").resolve(file)) > 0, file);
+            assertFalse(java.util.Arrays.equals(Files.readAllBytes(directory.resolve("step-000002").resolve(file)),
+                    Files.readAllBytes(directory.resolve("step-000004").resolve(file))), file + " changes between checkpoints");
+        }
+        assertThrows(IllegalArgumentException.class, () -> {
+            try (DiffusionTrainer trainer = new DiffusionTrainer(TINY, Device.cpu())) {
+                trainer.checkpoints(directory, 0);
+            }
+        });
+    }
+
+    @Test
     void aBundleWithoutAVaeEncoderCannotBeTrained(@TempDir final Path directory) throws Exception {
         for (final String file : List.of("bundle.json", "tokenizer.json", "text_encoder.pt", "unet.pt")) {
             Files.copy(TINY.resolve(file), directory.resolve(file));
