@@ -13,7 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
-import io.memaudit.core.diffusion.DiffusionModel;
+import io.memaudit.diffusion.DiffusionModel;
 import io.memaudit.synthetic.SyntheticChestXrays;
 import io.memaudit.training.DiffusionTrainer;
 import io.memaudit.training.TrainingSet;

@@ -1,6 +1,6 @@
 package io.memaudit.report;
 
-import io.memaudit.dataset.DatasetFiles;
+import io.memaudit.core.io.DatasetFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
