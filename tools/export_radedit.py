@@ -16,6 +16,7 @@ What it writes, as memaudit's README describes under "Model bundles":
 """
 import argparse
 import datetime
+import hashlib
 import json
 import os
 
@@ -121,10 +122,19 @@ def main():
                        "torch": torch.__version__, "diffusers": diffusers.__version__,
                        "transformers": transformers.__version__, "created": datetime.date.today().isoformat()},
     }
+    # every load checks these (memaudit's BundleIntegrity): a TorchScript file is a program
+    bundle["provenance"]["files_sha256"] = {name: sha256(os.path.join(args.out, name)) for name in
+                                            ["tokenizer.json", "text_encoder.pt", "unet.pt", "vae_encoder.pt", "vae_decoder.pt"]
+                                            if os.path.isfile(os.path.join(args.out, name))}
     with open(os.path.join(args.out, "bundle.json"), "w") as out:
         json.dump(bundle, out, indent=2)
         out.write("\n")
     print("wrote", args.out)
+
+
+def sha256(path):
+    with open(path, "rb") as file:
+        return hashlib.sha256(file.read()).hexdigest()
 
 
 if __name__ == "__main__":

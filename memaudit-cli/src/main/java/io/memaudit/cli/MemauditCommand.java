@@ -10,7 +10,8 @@ import picocli.CommandLine;
 @Command(name = "memaudit", mixinStandardHelpOptions = true, versionProvider = MemauditCommand.Version.class,
         description = "Find and reduce training-data memorization caused by de-identification markers in medical "
                 + "text-to-image datasets.",
-        subcommands = {RandomizeCommand.class, SectionsCommand.class, LintCommand.class, ScoreCommand.class, TokensCommand.class,
+        subcommands = {RandomizeCommand.class, SectionsCommand.class, LintCommand.class, ScoreCommand.class, GateCommand.class,
+                TokensCommand.class,
                 MitigateCommand.class, BenchCommand.class, SynthesizeCommand.class, TrainCommand.class, CompareCommand.class,
                 DemoCommand.class, DataDemoCommand.class,
                 CommandLine.HelpCommand.class})

@@ -30,7 +30,78 @@ public final class DatasetReader {
         void accept(Entry entry) throws IOException;
     }
 
+    /** Receives the selected fields of each record in order: name to value (absent when the record lacks the field). */
+    @FunctionalInterface
+    public interface FieldsConsumer {
+        void accept(long line, java.util.Map<String, Object> values) throws IOException;
+    }
+
     private DatasetReader() {
+    }
+
+    /**
+     * Reads the named top-level fields of every record: JSON Lines values as Jackson reads them (numbers as Double,
+     * strings as String, null as null; objects and arrays are skipped), CSV cells as strings (an empty cell is null; a
+     * column the header lacks is absent from every record).
+     */
+    public static void readFields(final DatasetFormat format, final InputStream in, final Set<String> fields,
+                                  final FieldsConsumer consumer) throws IOException, MalformedDatasetException {
+        switch (format) {
+            case JSON_LINES -> {
+                final JsonLinesRewriter.LineSplitter lines = new JsonLinesRewriter.LineSplitter(in);
+                while (lines.next()) {
+                    if (lines.isBlank()) {
+                        continue;
+                    }
+                    final java.util.Map<String, Object> values = new java.util.HashMap<>();
+                    try (JsonParser parser = JsonLinesRewriter.JSON.createParser(lines.buffer(), lines.offset(), lines.length())) {
+                        if (parser.nextToken() != JsonToken.START_OBJECT) {
+                            throw new MalformedDatasetException(lines.number(), "expected one JSON object per line (JSON Lines)");
+                        }
+                        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                            final String name = parser.currentName();
+                            final JsonToken value = parser.nextToken();
+                            if (!fields.contains(name) || !value.isScalarValue()) {
+                                parser.skipChildren();
+                            } else if (value.isNumeric()) {
+                                values.put(name, parser.getDoubleValue());
+                            } else if (value == JsonToken.VALUE_NULL) {
+                                values.put(name, null);
+                            } else if (value == JsonToken.VALUE_STRING) {
+                                values.put(name, parser.getText());
+                            } else {
+                                values.put(name, parser.getBooleanValue());
+                            }
+                        }
+                        if (parser.nextToken() != null) {
+                            throw new MalformedDatasetException(lines.number(), "more than one JSON value on the line");
+                        }
+                    } catch (final JsonProcessingException e) {
+                        throw JsonLinesRewriter.invalidJson(lines.number(), e);
+                    }
+                    consumer.accept(lines.number(), values);
+                }
+            }
+            case CSV -> {
+                final CsvRecords records = CsvRecords.open(in);
+                final java.util.Map<String, Integer> columns = new java.util.HashMap<>();
+                for (final String field : fields) {
+                    final int column = records.header().indexOf(field);
+                    if (column >= 0) {
+                        columns.put(field, column);
+                    }
+                }
+                records.forEach((record, line) -> {
+                    final java.util.Map<String, Object> values = new java.util.HashMap<>();
+                    columns.forEach((field, column) -> {
+                        final String cell = record.get(column);
+                        values.put(field, cell.isEmpty() ? null : cell);
+                    });
+                    consumer.accept(line, values);
+                });
+            }
+            case TEXT -> throw new IllegalArgumentException("Datasets are read from .jsonl or .csv, not plain text");
+        }
     }
 
     /** The distinct texts of a dataset file in order of first appearance, at most {@code limit} (0: all). */

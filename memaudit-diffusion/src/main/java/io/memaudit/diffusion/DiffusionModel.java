@@ -26,8 +26,9 @@ import java.util.Map;
 
 /**
  * A model bundle loaded for inference: tokenizer, text encoder and UNet (TorchScript, DJL's PyTorch engine), plus its
- * {@link BundleConfig}. Loading checks every file and probes each module with one sample, so a bundle that loads is a
- * bundle that runs. Owns native memory: close it.
+ * {@link BundleConfig}. Loading checks every file against the SHA-256 bundle.json lists ({@link BundleIntegrity}: a
+ * TorchScript file is a program, and loading an untrusted unet.pt runs it) and probes each module with one sample (a
+ * non-finite output refuses the bundle), so a bundle that loads is a bundle that runs. Owns native memory: close it.
  *
  * <p>Arrays returned by {@link #encodeText} and {@link #predictNoise} belong to the manager of their inputs (or the one
  * passed in): scope them with a sub-manager per batch.
@@ -45,6 +46,9 @@ public final class DiffusionModel implements AutoCloseable {
     private final Model unet;
     private final Model vaeDecoder;
     private final NDManager manager;
+    private Map<String, String> verifiedFiles = Map.of();
+    private String probeResult = "";
+    private long probeNanos;
 
     private DiffusionModel(final Path directory, final BundleConfig config, final HuggingFaceTokenizer tokenizer,
                            final Model textEncoder, final Model unet, final Model vaeDecoder, final NDManager manager) {
@@ -88,6 +92,7 @@ public final class DiffusionModel implements AutoCloseable {
             }
         }
         final BundleConfig config = BundleConfig.read(directory.resolve("bundle.json"));
+        final Map<String, String> verified = BundleIntegrity.verify(directory);
         checkTokenizerLength(directory.resolve("tokenizer.json"), config.textMaxLength());
         final HuggingFaceTokenizer tokenizer;
         try {
@@ -110,6 +115,7 @@ public final class DiffusionModel implements AutoCloseable {
             final NDManager manager = NDManager.newBaseManager(device);
             opened.add(manager);
             final DiffusionModel model = new DiffusionModel(directory, config, tokenizer, textEncoder, unet, vaeDecoder, manager);
+            model.verifiedFiles = Map.copyOf(verified);
             model.probe();
             return model;
         } catch (final BundleException | RuntimeException e) {
@@ -147,8 +153,9 @@ public final class DiffusionModel implements AutoCloseable {
         }
     }
 
-    /** Runs one sample through each module and checks the shapes against bundle.json. */
+    /** Runs one sample through each module and checks the shapes against bundle.json and that the outputs are finite. */
     private void probe() throws BundleException {
+        final long started = System.nanoTime();
         try (NDManager probe = manager.newSubManager()) {
             final long[] ids = tokenizer.encode("probe").getIds();
             if (ids.length != config.textMaxLength()) {
@@ -167,14 +174,44 @@ public final class DiffusionModel implements AutoCloseable {
                 throw new BundleException(directory.resolve("unet.pt") + ": returns " + eps.getShape() + " for a latent of "
                         + latent + "; bundle.json's latent_shape must match the UNet");
             }
+            if (!finite(hidden)) {
+                throw new BundleException(directory.resolve("text_encoder.pt") + ": returns NaN or infinite values for the probe "
+                        + "prompt; a module that does not compute finite numbers cannot score");
+            }
+            if (!finite(eps)) {
+                throw new BundleException(directory.resolve("unet.pt") + ": returns NaN or infinite values for the probe "
+                        + "sample; a module that does not compute finite numbers cannot score");
+            }
+            probeNanos = System.nanoTime() - started;
+            probeResult = String.format(java.util.Locale.ROOT, "text encoder %s, UNet %s, finite (UNet output L2 norm %.6g)",
+                    hidden.getShape(), eps.getShape(), eps.norm().getFloat());
         } catch (final RuntimeException e) {
             throw new BundleException(directory + ": the one-sample probe failed (" + e.getMessage()
                     + "); check that the modules match bundle.json", e);
         }
     }
 
+    private static boolean finite(final NDArray array) {
+        return !array.isNaN().any().getBoolean() && !array.isInfinite().any().getBoolean();
+    }
+
     public BundleConfig config() {
         return config;
+    }
+
+    /** The files checked against bundle.json's SHA-256 when the bundle loaded: name to hash. */
+    public Map<String, String> verifiedFiles() {
+        return verifiedFiles;
+    }
+
+    /** What the load's one-sample probe found (shapes, finite, the UNet output's norm). */
+    public String probeResult() {
+        return probeResult;
+    }
+
+    /** How long the load's probe took, in milliseconds. */
+    public double probeMillis() {
+        return probeNanos / 1e6;
     }
 
     public Path directory() {

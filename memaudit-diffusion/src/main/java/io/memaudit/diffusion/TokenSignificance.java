@@ -51,6 +51,8 @@ public final class TokenSignificance implements AutoCloseable {
         this.scorer = new MemorizationScorer(model);
         this.scheduler = new DdimScheduler(model.config().scheduler());
         this.trajectory = new SamplingTrajectory(scheduler);
+        // the second load of unet.pt is a second chance to run a swapped file: it must still be the file the model loaded
+        BundleIntegrity.requireUnchanged(model.directory(), "unet.pt", model.verifiedFiles());
         this.unet = Model.newInstance("unet-gradients", model.device(), "PyTorch");
         try {
             unet.load(model.directory(), "unet", Map.of("trainParam", "true"));

@@ -1,13 +1,17 @@
 package io.memaudit.nifi;
 
+import io.memaudit.core.gate.GateDecision;
+import io.memaudit.core.gate.GatePolicy;
+import io.memaudit.core.gate.ReleaseGate;
+import io.memaudit.core.gate.UnscoredRecords;
 import io.memaudit.core.markers.MarkerFinder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.WritesAttribute;
@@ -15,9 +19,11 @@ import org.apache.nifi.annotation.behavior.WritesAttributes;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
 import org.apache.nifi.annotation.documentation.SeeAlso;
 import org.apache.nifi.annotation.documentation.Tags;
+import org.apache.nifi.components.AllowableValue;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
+import org.apache.nifi.context.PropertyContext;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
 import org.apache.nifi.processor.AbstractProcessor;
@@ -26,6 +32,7 @@ import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
+import org.apache.nifi.record.path.FieldValue;
 import org.apache.nifi.record.path.RecordPath;
 import org.apache.nifi.record.path.validation.RecordPathValidator;
 import org.apache.nifi.serialization.RecordReader;
@@ -39,14 +46,19 @@ import org.apache.nifi.serialization.record.Record;
         rejected when the share of memorized records (score at or above the Memorization Threshold) exceeds the Maximum \
         Memorized Fraction, when any score exceeds the Maximum Score, or, with the marker rule on, when a memorized record is \
         driven by a de-identification marker: its marker ranks among the Marker Rank Limit most significant words (the \
-        marker_rank ScoreMemorization writes with Top Tokens on), or, for records without that field, it still carries one. The dataset goes to 'approved' or 'rejected' with the decision and its \
-        reasons as attributes, and a JSON report a reviewer can read goes to 'report'. Records without a score count as \
-        unscored and are listed in the report.""")
+        marker_rank ScoreMemorization writes with Top Tokens on), or, for records without that field, it still carries \
+        one. Fails closed: records without a usable score (missing, null, not a number, NaN or infinite, or with a \
+        score_error) are never taken as not memorized; a dataset that has them is rejected (or held, see Unscored \
+        Records), and one without any score is rejected saying why. The dataset goes to 'approved', 'rejected' (or \
+        'held') with the decision and its reasons as attributes, and a JSON report a reviewer can read (counts only, no \
+        prompt text, no file name) goes to 'report'. The policy is memaudit-core's ReleaseGate, the same as `memaudit \
+        gate`.""")
 @WritesAttributes({
-        @WritesAttribute(attribute = EvaluateReleaseGate.DECISION, description = "approved or rejected"),
+        @WritesAttribute(attribute = EvaluateReleaseGate.DECISION, description = "approved, rejected or held"),
         @WritesAttribute(attribute = EvaluateReleaseGate.REASONS, description = "Why, in one line (empty when approved)"),
         @WritesAttribute(attribute = "gate.records", description = "Records read"),
         @WritesAttribute(attribute = "gate.memorized", description = "Records at or above the threshold"),
+        @WritesAttribute(attribute = "gate.unscored", description = "Records without a usable score (unscored or failed)"),
         @WritesAttribute(attribute = "gate.max.score", description = "Highest score"),
         @WritesAttribute(attribute = EvaluateReleaseGate.ERROR, description = "Why the dataset could not be read (on failure)")
 })
@@ -90,6 +102,27 @@ public class EvaluateReleaseGate extends AbstractProcessor {
             .description("A memorized record whose marker ranks at or above this (1 = the top word) is driven by the marker.")
             .required(true).defaultValue("1").addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR).build();
 
+    static final AllowableValue[] UNSCORED_OPTIONS = java.util.Arrays.stream(UnscoredRecords.values())
+            .map(option -> new AllowableValue(option.value(), option.value(), option.description()))
+            .toArray(AllowableValue[]::new);
+    static final PropertyDescriptor UNSCORED_RECORDS = new PropertyDescriptor.Builder()
+            .name("Unscored Records")
+            .description("What a record without a usable score (missing, null, not a number, NaN or infinite, or with a score "
+                    + "error) does to the dataset. Neither option approves it. 'hold' adds the relationship 'held'.")
+            .required(true).allowableValues(UNSCORED_OPTIONS).defaultValue(UnscoredRecords.REJECT.value()).build();
+    static final PropertyDescriptor SCORE_ERROR_FIELD = new PropertyDescriptor.Builder()
+            .name("Score Error Field")
+            .description("RecordPath of the reason a record could not be scored (ScoreMemorization's and memaudit score's "
+                    + "score_error); a record with a non-empty value is a failed record.")
+            .required(true).defaultValue("/score_error").addValidator(new RecordPathValidator()).build();
+    static final PropertyDescriptor SCREENING_SCORE_FIELD = new PropertyDescriptor.Builder()
+            .name("Screening Score Field")
+            .description("Only for datasets scored in two-stage mode: RecordPath of the first-step score (/dmem_first_step). "
+                    + "A record without a Score Field value but with a finite value here and no score error was screened "
+                    + "out (decided not memorized by the first step) and counts as decided. Empty: such records count as "
+                    + "unscored.")
+            .required(false).addValidator(new RecordPathValidator()).build();
+
     static final Relationship REL_APPROVED = new Relationship.Builder().name("approved")
             .description("Datasets that pass every rule").build();
     static final Relationship REL_REJECTED = new Relationship.Builder().name("rejected")
@@ -98,12 +131,19 @@ public class EvaluateReleaseGate extends AbstractProcessor {
             .description("A JSON report of the decision for a reviewer (no prompt text)").build();
     static final Relationship REL_FAILURE = new Relationship.Builder().name("failure")
             .description("Datasets that could not be read, unchanged, with gate.error").build();
+    static final Relationship REL_HELD = new Relationship.Builder().name("held")
+            .description("Only with Unscored Records 'hold': datasets whose only problem is records without a usable score").build();
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(RECORD_READER, SCORE_FIELD, TEXT_FIELD,
             MEMORIZATION_THRESHOLD, MAXIMUM_MEMORIZED_FRACTION, MAXIMUM_SCORE, MARKER_RULE, MARKER_RANK_FIELD, MARKER_RANK_LIMIT,
-            MarkerProperties.MARKER_DIALECTS,
+            UNSCORED_RECORDS, SCORE_ERROR_FIELD, SCREENING_SCORE_FIELD, MarkerProperties.MARKER_DIALECTS,
             MarkerProperties.CUSTOM_MARKER_PATTERN);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_APPROVED, REL_REJECTED, REL_REPORT, REL_FAILURE);
+    private static final Set<Relationship> RELATIONSHIPS_WITH_HELD = Set.of(REL_APPROVED, REL_REJECTED, REL_HELD, REL_REPORT,
+            REL_FAILURE);
+
+    /** 'held' exists only while Unscored Records is 'hold', so flows that never hold need not connect it. */
+    private volatile Set<Relationship> relationships = RELATIONSHIPS;
 
     @Override
     protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
@@ -112,16 +152,26 @@ public class EvaluateReleaseGate extends AbstractProcessor {
 
     @Override
     public Set<Relationship> getRelationships() {
-        return RELATIONSHIPS;
+        return relationships;
+    }
+
+    @Override
+    public void onPropertyModified(final PropertyDescriptor descriptor, final String oldValue, final String newValue) {
+        if (descriptor.equals(UNSCORED_RECORDS)) {
+            relationships = UnscoredRecords.HOLD.value().equals(newValue) ? RELATIONSHIPS_WITH_HELD : RELATIONSHIPS;
+        }
     }
 
     @Override
     protected Collection<ValidationResult> customValidate(final ValidationContext context) {
         final List<ValidationResult> results = new ArrayList<>();
-        final double fraction = context.getProperty(MAXIMUM_MEMORIZED_FRACTION).asDouble();
-        if (fraction < 0 || fraction > 1) {
-            results.add(new ValidationResult.Builder().subject(MAXIMUM_MEMORIZED_FRACTION.getName()).valid(false)
-                    .explanation("must be between 0 and 1, got " + fraction).build());
+        if (context.getProperty(MEMORIZATION_THRESHOLD).isSet() && context.getProperty(MAXIMUM_MEMORIZED_FRACTION).isSet()) {
+            try {
+                policy(context);
+            } catch (final IllegalArgumentException e) {
+                // the same checks as memaudit gate: finite numbers, a fraction between 0 and 1
+                results.add(new ValidationResult.Builder().subject("Gate policy").valid(false).explanation(e.getMessage()).build());
+            }
         }
         try {
             MarkerProperties.rewriterBuilder(context).build();
@@ -131,140 +181,93 @@ public class EvaluateReleaseGate extends AbstractProcessor {
         return results;
     }
 
-    /** What the gate counted. */
-    private static final class Tally {
-        private long records;
-        private long scored;
-        private long memorized;
-        /** Memorized records driven by a marker (by attribution where known, else by presence). */
-        private long memorizedWithMarkers;
-        /** Memorized records that carried a marker rank. */
-        private long attributed;
-        private double maxScore = Double.NEGATIVE_INFINITY;
-    }
-
     @Override
     public void onTrigger(final ProcessContext context, final ProcessSession session) {
         final FlowFile flowFile = session.get();
         if (flowFile == null) {
             return;
         }
-        final RecordReaderFactory readerFactory = context.getProperty(RECORD_READER).asControllerService(RecordReaderFactory.class);
-        final RecordPath scorePath = RecordPath.compile(context.getProperty(SCORE_FIELD).getValue());
-        final RecordPath textPath = RecordPath.compile(context.getProperty(TEXT_FIELD).getValue());
-        final double threshold = context.getProperty(MEMORIZATION_THRESHOLD).asDouble();
-        final MarkerFinder markers = MarkerProperties.rewriterBuilder(context).build().finder();
-        final RecordPath rankPath = RecordPath.compile(context.getProperty(MARKER_RANK_FIELD).getValue());
-        final int rankLimit = context.getProperty(MARKER_RANK_LIMIT).asInteger();
-        final Tally tally = new Tally();
+        final GateDecision decision;
         try {
-            session.read(flowFile, in -> {
-                try (RecordReader reader = readerFactory.createRecordReader(flowFile.getAttributes(), in, -1, getLogger())) {
-                    Record record;
-                    while ((record = reader.nextRecord()) != null) {
-                        tally.records++;
-                        final Double score = RecordFields.number(scorePath, record);
-                        if (score == null) {
-                            continue;
-                        }
-                        tally.scored++;
-                        tally.maxScore = Math.max(tally.maxScore, score);
-                        if (score >= threshold) {
-                            tally.memorized++;
-                            final Double rank = RecordFields.number(rankPath, record);
-                            if (rank != null && rank >= 0) {
-                                tally.attributed++;
-                                if (rank >= 1 && rank <= rankLimit) {
-                                    tally.memorizedWithMarkers++;
-                                }
-                            } else {
-                                final String text = RecordFields.text(textPath, record);
-                                if (text != null && markers.count(text) > 0) {
-                                    tally.memorizedWithMarkers++;
-                                }
-                            }
-                        }
-                    }
-                } catch (final Exception e) {
-                    throw new ProcessException(e);
-                }
-            });
-        } catch (final ProcessException e) {
+            decision = evaluate(context, session, flowFile);
+        } catch (final ProcessException | IllegalArgumentException | IllegalStateException e) {
             final String reason = RandomizeDeidMarkers.describe(e);
             getLogger().error("Failed to read the dataset {}: {}", flowFile, reason);
-            session.transfer(session.putAttribute(flowFile, ERROR, reason), REL_FAILURE);
+            getLogger().debug("Full error for {} (may quote record text)", flowFile, e);
+            session.transfer(session.putAttribute(session.penalize(flowFile), ERROR, reason), REL_FAILURE);
             return;
         }
-        final List<String> reasons = new ArrayList<>();
-        final double fraction = tally.scored == 0 ? 0 : tally.memorized / (double) tally.scored;
-        final double maxFraction = context.getProperty(MAXIMUM_MEMORIZED_FRACTION).asDouble();
-        if (fraction > maxFraction) {
-            reasons.add(String.format(Locale.ROOT, "memorized fraction %.4f exceeds %.4f (%d of %d scored records)", fraction,
-                    maxFraction, tally.memorized, tally.scored));
-        }
-        if (context.getProperty(MAXIMUM_SCORE).isSet() && tally.scored > 0
-                && tally.maxScore > context.getProperty(MAXIMUM_SCORE).asDouble()) {
-            reasons.add(String.format(Locale.ROOT, "highest score %.6f exceeds %s", tally.maxScore,
-                    context.getProperty(MAXIMUM_SCORE).getValue()));
-        }
-        if (context.getProperty(MARKER_RULE).asBoolean() && tally.memorizedWithMarkers > 0) {
-            reasons.add(tally.memorizedWithMarkers + " memorized records are driven by de-identification markers ("
-                    + tally.attributed + " of " + tally.memorized + " judged by token significance, marker rank <= "
-                    + context.getProperty(MARKER_RANK_LIMIT).getValue() + "; the others by the marker's presence)");
-        }
-        if (tally.scored == 0) {
-            reasons.add("no record has a score in " + context.getProperty(SCORE_FIELD).getValue());
-        }
-        final boolean approved = reasons.isEmpty();
         final Map<String, String> attributes = new HashMap<>();
-        attributes.put(DECISION, approved ? "approved" : "rejected");
-        attributes.put(REASONS, String.join("; ", reasons));
-        attributes.put("gate.records", String.valueOf(tally.records));
-        attributes.put("gate.memorized", String.valueOf(tally.memorized));
-        attributes.put("gate.max.score", tally.scored == 0 ? "" : String.valueOf(tally.maxScore));
-        final String report = report(flowFile, approved, reasons, tally, fraction, threshold);
+        attributes.put(DECISION, decision.outcome().value());
+        attributes.put(REASONS, decision.reasonLine());
+        attributes.put("gate.records", String.valueOf(decision.counts().records()));
+        attributes.put("gate.memorized", String.valueOf(decision.counts().memorized()));
+        attributes.put("gate.unscored", String.valueOf(decision.counts().notScored()));
+        attributes.put("gate.max.score", decision.counts().hasMaximum() ? String.valueOf(decision.counts().maxScore()) : "");
+        final byte[] report = decision.toJsonText("memaudit EvaluateReleaseGate",
+                flowFile.getAttribute(CoreAttributes.UUID.key())).getBytes(StandardCharsets.UTF_8);
         FlowFile reportFlowFile = session.create(flowFile);
-        reportFlowFile = session.write(reportFlowFile, out -> out.write(report.getBytes(StandardCharsets.UTF_8)));
+        reportFlowFile = session.write(reportFlowFile, out -> out.write(report));
         final Map<String, String> reportAttributes = new HashMap<>(attributes);
         reportAttributes.put(CoreAttributes.MIME_TYPE.key(), "application/json");
         reportAttributes.put(CoreAttributes.FILENAME.key(), flowFile.getAttribute(CoreAttributes.FILENAME.key()) + ".gate.json");
         reportFlowFile = session.putAllAttributes(reportFlowFile, reportAttributes);
         session.getProvenanceReporter().fork(flowFile, List.of(reportFlowFile));
-        final Relationship route = approved ? REL_APPROVED : REL_REJECTED;
+        final Relationship route = switch (decision.outcome()) {
+            case APPROVED -> REL_APPROVED;
+            case REJECTED -> REL_REJECTED;
+            case HELD -> REL_HELD;
+        };
         final FlowFile decided = session.putAllAttributes(flowFile, attributes);
-        session.getProvenanceReporter().route(decided, route, String.join("; ", reasons));
+        session.getProvenanceReporter().route(decided, route, decision.reasonLine());
         session.transfer(decided, route);
         session.transfer(reportFlowFile, REL_REPORT);
     }
 
-    private static String report(final FlowFile flowFile, final boolean approved, final List<String> reasons, final Tally tally,
-                                 final double fraction, final double threshold) {
-        final StringBuilder json = new StringBuilder("{\n");
-        json.append("  \"dataset\": ").append(quote(flowFile.getAttribute(CoreAttributes.FILENAME.key()))).append(",\n");
-        json.append("  \"decision\": \"").append(approved ? "approved" : "rejected").append("\",\n");
-        json.append("  \"reasons\": [");
-        for (int i = 0; i < reasons.size(); i++) {
-            json.append(i == 0 ? "" : ", ").append(quote(reasons.get(i)));
-        }
-        json.append("],\n");
-        json.append(String.format(Locale.ROOT, """
-                  "records": %d,
-                  "scored": %d,
-                  "unscored": %d,
-                  "threshold": %s,
-                  "memorized": %d,
-                  "memorized_fraction": %s,
-                  "memorized_driven_by_markers": %d,
-                  "memorized_with_marker_rank": %d,
-                  "max_score": %s
+    /** Reads every record into the core gate and decides. */
+    private GateDecision evaluate(final ProcessContext context, final ProcessSession session, final FlowFile flowFile) {
+        final RecordReaderFactory readerFactory = context.getProperty(RECORD_READER).asControllerService(RecordReaderFactory.class);
+        final String scoreField = context.getProperty(SCORE_FIELD).getValue();
+        final RecordPath scorePath = RecordPath.compile(scoreField);
+        final RecordPath textPath = RecordPath.compile(context.getProperty(TEXT_FIELD).getValue());
+        final RecordPath rankPath = RecordPath.compile(context.getProperty(MARKER_RANK_FIELD).getValue());
+        final RecordPath errorPath = RecordPath.compile(context.getProperty(SCORE_ERROR_FIELD).getValue());
+        final RecordPath screeningPath = context.getProperty(SCREENING_SCORE_FIELD).isSet()
+                ? RecordPath.compile(context.getProperty(SCREENING_SCORE_FIELD).getValue()) : null;
+        final MarkerFinder markers = MarkerProperties.rewriterBuilder(context).build().finder();
+        final ReleaseGate gate = new ReleaseGate(policy(context), markers, scoreField);
+        final ReleaseGate.Evaluation evaluation = gate.start();
+        session.read(flowFile, in -> {
+            try (RecordReader reader = readerFactory.createRecordReader(flowFile.getAttributes(), in, -1, getLogger())) {
+                Record record;
+                while ((record = reader.nextRecord()) != null) {
+                    final Record current = record;
+                    final Object error = value(errorPath, current);
+                    evaluation.add(ReleaseGate.number(value(scorePath, current)), error == null ? null : error.toString(),
+                            RecordFields.number(rankPath, current),
+                            screeningPath == null ? null : ReleaseGate.number(value(screeningPath, current)),
+                            () -> RecordFields.text(textPath, current));
                 }
-                """, tally.records, tally.scored, tally.records - tally.scored, threshold, tally.memorized, fraction,
-                tally.memorizedWithMarkers, tally.attributed, tally.scored == 0 ? "null" : String.valueOf(tally.maxScore)));
-        return json.toString();
+            } catch (final ProcessException e) {
+                throw e;
+            } catch (final Exception e) {
+                throw new ProcessException(e);
+            }
+        });
+        return evaluation.decide();
     }
 
-    private static String quote(final String value) {
-        return value == null ? "null" : "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    private static GatePolicy policy(final PropertyContext context) {
+        return new GatePolicy(context.getProperty(MEMORIZATION_THRESHOLD).asDouble(),
+                context.getProperty(MAXIMUM_MEMORIZED_FRACTION).asDouble(),
+                context.getProperty(MAXIMUM_SCORE).isSet() ? context.getProperty(MAXIMUM_SCORE).asDouble() : null,
+                context.getProperty(MARKER_RULE).asBoolean(), context.getProperty(MARKER_RANK_LIMIT).asInteger(),
+                UnscoredRecords.of(context.getProperty(UNSCORED_RECORDS).getValue()));
     }
 
+    /** The first non-null value the path selects, or null. */
+    private static Object value(final RecordPath path, final Record record) {
+        return path.evaluate(record).getSelectedFields().map(FieldValue::getValue).filter(Objects::nonNull).findFirst()
+                .orElse(null);
+    }
 }

@@ -1,15 +1,18 @@
 package io.memaudit.nifi;
 
 import io.memaudit.core.scoring.DetectorDescription;
+import io.memaudit.core.scoring.Detectors;
 import io.memaudit.core.scoring.PromptScore;
 import io.memaudit.core.scoring.PromptSignificance;
 import io.memaudit.core.scoring.SamplingSettings;
 import io.memaudit.core.scoring.ScoringMode;
 import io.memaudit.core.scoring.ScoringRequest;
 import io.memaudit.nifi.api.DiffusionModelService;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -45,20 +48,42 @@ import org.apache.nifi.serialization.record.RecordField;
 import org.apache.nifi.serialization.record.RecordFieldType;
 import org.apache.nifi.serialization.record.RecordSchema;
 
+/**
+ * Scores every record's prompt with the model service and splits the records into 'memorized', 'not memorized' and
+ * 'failure' children; the input goes to 'original'.
+ *
+ * <p>Streams: the content is read twice (first pass: the distinct prompts; second pass: each record scored and written
+ * to its child), so the records themselves are never held in the heap. The distinct prompts and their scores are held,
+ * because identical prompts are scored once and batched across records: a FlowFile of many distinct long prompts needs
+ * heap for them (about the prompts' text size plus a small score per prompt).
+ *
+ * <p>Loses nothing and never loops: every child is written before any is transferred, so a reader or writer failure
+ * (on any child) removes the children and sends the input to 'failure' with the reason; any other runtime exception
+ * (the model service disabled mid-task, libtorch throwing) sends the input to 'failure', penalized, with the exception
+ * type in memaudit.error. When the processor is stopped while it scores (checked between batches), the session is
+ * rolled back: the input returns, unchanged, to its queue and is scored again after a restart; no record is routed as
+ * "stopped".
+ *
+ * <p>Fails closed: a prompt whose deciding score is missing or not finite goes to 'failure' with the reason in
+ * score_error, even when the service returned it without an error.
+ */
 @InputRequirement(InputRequirement.Requirement.INPUT_REQUIRED)
 @Tags({"memaudit", "memorization", "dmem", "diffusion", "privacy", "record", "route", "partition"})
 @CapabilityDescription("""
         Scores every record's prompt for training-data memorization with dmem (Wen et al. 2024) on the model of a \
         DiffusionModelService, writes dmem and dmem_first_step into each record, and splits the records, PartitionRecord \
         style, into children on 'memorized' (score at or above the Memorization Threshold), 'not memorized' and 'failure' \
-        (records whose prompt field is missing or not a string, or whose batch failed, with the reason in score_error); the \
-        input goes to 'original'. Identical prompts are scored once; prompts are batched across records into one UNet call.""")
+        (records whose prompt field is missing or not a string, whose batch failed or whose score is not a finite number, \
+        with the reason in score_error); the input goes to 'original'. Identical prompts are scored once; prompts are \
+        batched across records into one UNet call. Streams the records (the content is read twice); every child is \
+        written before any is transferred, and any failure sends the input to 'failure' instead of rolling back.""")
 @WritesAttributes({
         @WritesAttribute(attribute = "record.count", description = "Records in each child"),
         @WritesAttribute(attribute = ScoreMemorization.MEMORIZED_COUNT, description = "On 'original': records routed to memorized"),
         @WritesAttribute(attribute = ScoreMemorization.NOT_MEMORIZED_COUNT, description = "On 'original': records routed to not memorized"),
         @WritesAttribute(attribute = ScoreMemorization.FAILURE_COUNT, description = "On 'original': records routed to failure"),
-        @WritesAttribute(attribute = ScoreMemorization.ERROR, description = "Why the whole FlowFile failed (unreadable content)")
+        @WritesAttribute(attribute = ScoreMemorization.ERROR, description = "Why the whole FlowFile failed (unreadable content, "
+                + "a writer failure, or the type of an unexpected exception); never quotes record text")
 })
 @SeeAlso(classNames = {"io.memaudit.nifi.service.StandardDiffusionModelService", "io.memaudit.nifi.RandomizeDeidMarkers"})
 @UseCase(
@@ -174,107 +199,242 @@ public class ScoreMemorization extends AbstractProcessor {
         if (original == null) {
             return;
         }
+        final Children children = new Children();
+        try {
+            score(context, session, original, children);
+        } catch (final ProcessException e) {
+            final String reason = RandomizeDeidMarkers.describe(e);
+            getLogger().error("Failed to read or write the records of {}: {}", original, reason);
+            getLogger().debug("Full error for {} (may quote record text)", original, e);
+            fail(session, original, children, reason);
+        } catch (final RuntimeException e) {
+            final String reason = "Scoring failed unexpectedly (" + e.getClass().getSimpleName() + "); check the model "
+                    + "service and the node's logs";
+            getLogger().error("Failed to score {}: {}", original, e.getClass().getSimpleName());
+            getLogger().debug("Full error for {} (may quote record text)", original, e);
+            fail(session, original, children, reason);
+        }
+    }
+
+    private void fail(final ProcessSession session, final FlowFile original, final Children children, final String reason) {
+        children.closeQuietly();
+        session.remove(children.flowFiles());
+        session.transfer(session.putAttribute(session.penalize(original), ERROR, reason), REL_FAILURE);
+    }
+
+    private void score(final ProcessContext context, final ProcessSession session, final FlowFile original,
+                       final Children children) {
         final RecordReaderFactory readerFactory = context.getProperty(RECORD_READER).asControllerService(RecordReaderFactory.class);
         final RecordSetWriterFactory writerFactory = context.getProperty(RECORD_WRITER).asControllerService(RecordSetWriterFactory.class);
         final DiffusionModelService model = context.getProperty(MODEL_SERVICE).asControllerService(DiffusionModelService.class);
         final RecordPath textPath = RecordPath.compile(context.getProperty(TEXT_FIELD).getValue());
         final Map<String, String> attributes = original.getAttributes();
-        final List<Record> records = new ArrayList<>();
-        try {
-            session.read(original, in -> readAll(readerFactory, attributes, in, records));
-        } catch (final ProcessException e) {
-            final String reason = RandomizeDeidMarkers.describe(e);
-            getLogger().error("Failed to read records of {}: {}", original, reason);
-            getLogger().debug("Full error for {} (may quote record text)", original, e);
-            session.transfer(session.putAttribute(session.penalize(original), ERROR, reason), REL_FAILURE);
+
+        final List<String> distinct = distinctPrompts(session, original, readerFactory, textPath);
+        final ScoringMode mode = ScoringMode.of(context.getProperty(SCORING_MODE).getValue());
+        final List<PromptScore> scored = model.score(request(context, mode, distinct), this::isScheduled);
+        if (!isScheduled()) {
+            // stopped between batches: what was not scored is not a failure of the records; score them after a restart
+            getLogger().info("Stopped while scoring {}; it returns to its queue unchanged", original);
+            session.rollback();
+            context.yield();
             return;
         }
-        final Set<String> prompts = new LinkedHashSet<>();
-        for (final Record record : records) {
-            final String text = RecordFields.text(textPath, record);
-            if (text != null) {
-                prompts.add(text);
-            }
-        }
-        final ScoringMode mode = ScoringMode.of(context.getProperty(SCORING_MODE).getValue());
-        final List<String> distinct = new ArrayList<>(prompts);
-        final List<PromptScore> scored = model.score(request(context, mode, distinct), this::isScheduled);
         final Map<String, PromptScore> outcomes = new HashMap<>();
         for (int i = 0; i < distinct.size(); i++) {
             outcomes.put(distinct.get(i), scored.get(i));
         }
-        final List<DetectorDescription> detectors = model.detectors();
         final double threshold = context.getProperty(MEMORIZATION_THRESHOLD).asDouble();
+        final double screening = mode == ScoringMode.TWO_STAGE ? context.getProperty(SCREENING_THRESHOLD).asDouble() : 0.0;
+        final Map<String, PromptSignificance> significance = attributeTokens(context, model, memorizedPrompts(outcomes, mode,
+                threshold, screening));
+        final List<DetectorDescription> detectors = model.detectors();
         final boolean attributing = context.getProperty(TOP_TOKENS).asInteger() > 0;
-        final Map<Relationship, List<Record>> routed = new LinkedHashMap<>();
-        for (final Relationship relationship : List.of(REL_MEMORIZED, REL_NOT_MEMORIZED, REL_FAILURE)) {
-            routed.put(relationship, new ArrayList<>());
-        }
-        for (final Record record : records) {
-            final String text = RecordFields.text(textPath, record);
-            final PromptScore outcome = text == null ? PromptScore.failed("the text field is missing or not a string", false)
-                    : outcomes.get(text);
-            for (final DetectorDescription detector : detectors) {
-                record.setValue(new RecordField(detector.name(), RecordFieldType.DOUBLE.getDataType()),
-                        outcome.value(detector.name()));
-            }
-            record.setValue(TRUNCATED, outcome.truncated());
-            record.setValue(SCORE_ERROR, outcome.error());
-            if (attributing) {
-                // every child gets the same fields (MergeRecord only merges FlowFiles with one schema); memorized records
-                // get their values below
-                record.setValue(TOP_TOKENS_FIELD, "");
-                record.setValue(TOP_WORDS_FIELD, "");
-                record.setValue(MARKER_RANK, NOT_ATTRIBUTED);
-            }
-            record.incorporateInactiveFields();
-            final Double score = outcome.value(mode.decidingDetector());
-            final Relationship relationship = !outcome.scored() ? REL_FAILURE
-                    : score != null && score >= threshold ? REL_MEMORIZED : REL_NOT_MEMORIZED;
-            routed.get(relationship).add(record);
-        }
-        attributeTokens(context, model, textPath, routed.get(REL_MEMORIZED));
-        final List<FlowFile> children = new ArrayList<>();
-        try {
-            for (final Map.Entry<Relationship, List<Record>> entry : routed.entrySet()) {
-                if (entry.getValue().isEmpty()) {
-                    continue;
+        final int top = context.getProperty(TOP_TOKENS).asInteger();
+        final Map<Relationship, Long> counts = new HashMap<>();
+
+        try (InputStream in = session.read(original);
+             RecordReader reader = readerFactory.createRecordReader(attributes, in, -1, getLogger())) {
+            Record record;
+            while ((record = reader.nextRecord()) != null) {
+                final String text = RecordFields.text(textPath, record);
+                final PromptScore outcome = text == null ? PromptScore.failed("the text field is missing or not a string", false)
+                        : outcomes.get(text);
+                final Routing routing = route(outcome, mode, threshold, screening);
+                for (final DetectorDescription detector : detectors) {
+                    // a non-finite value is written as null (score_error says what it was): record writers cannot write
+                    // NaN, and a NaN must never be read back as a score
+                    final Double value = outcome.value(detector.name());
+                    record.setValue(new RecordField(detector.name(), RecordFieldType.DOUBLE.getDataType()),
+                            value != null && Double.isFinite(value) ? value : null);
                 }
-                FlowFile child = session.create(original);
-                final Map<String, String> written = new HashMap<>();
-                child = session.write(child, out -> written.putAll(writeAll(writerFactory, attributes, entry.getValue(), out)));
-                child = session.putAllAttributes(child, written);
-                children.add(child);
-                session.transfer(child, entry.getKey());
+                record.setValue(TRUNCATED, outcome.truncated());
+                record.setValue(SCORE_ERROR, routing.error());
+                if (attributing) {
+                    // every child gets the same fields (MergeRecord only merges FlowFiles with one schema)
+                    final PromptSignificance attributed = routing.relationship() == REL_MEMORIZED ? significance.get(text) : null;
+                    record.setValue(TOP_TOKENS_FIELD, attributed == null ? "" : describe(attributed.topTokens(top)));
+                    record.setValue(TOP_WORDS_FIELD, attributed == null ? "" : describe(attributed.topWords(top)));
+                    record.setValue(MARKER_RANK, attributed == null ? NOT_ATTRIBUTED : attributed.markerRank());
+                }
+                record.incorporateInactiveFields();
+                children.writer(routing.relationship(), record, session, original, writerFactory, attributes).write(record);
+                counts.merge(routing.relationship(), 1L, Long::sum);
             }
         } catch (final ProcessException e) {
-            session.remove(children);
-            final String reason = RandomizeDeidMarkers.describe(e);
-            getLogger().error("Failed to write the routed records of {}: {}", original, reason);
-            session.transfer(session.putAttribute(original, ERROR, reason), REL_FAILURE);
-            return;
+            throw e;
+        } catch (final Exception e) {
+            throw new ProcessException(e);
         }
-        session.getProvenanceReporter().fork(original, children);
+        final Map<Relationship, FlowFile> written = children.finish(session);
+        session.getProvenanceReporter().fork(original, written.values());
+        written.forEach((relationship, child) -> session.transfer(child, relationship));
         session.transfer(session.putAllAttributes(original, Map.of(
-                MEMORIZED_COUNT, String.valueOf(routed.get(REL_MEMORIZED).size()),
-                NOT_MEMORIZED_COUNT, String.valueOf(routed.get(REL_NOT_MEMORIZED).size()),
-                FAILURE_COUNT, String.valueOf(routed.get(REL_FAILURE).size()))), REL_ORIGINAL);
+                MEMORIZED_COUNT, String.valueOf(counts.getOrDefault(REL_MEMORIZED, 0L)),
+                NOT_MEMORIZED_COUNT, String.valueOf(counts.getOrDefault(REL_NOT_MEMORIZED, 0L)),
+                FAILURE_COUNT, String.valueOf(counts.getOrDefault(REL_FAILURE, 0L)))), REL_ORIGINAL);
+    }
+
+    /** First pass: the distinct prompts, in order of first appearance (held in the heap; the records are not). */
+    private List<String> distinctPrompts(final ProcessSession session, final FlowFile original,
+                                         final RecordReaderFactory readerFactory, final RecordPath textPath) {
+        final Set<String> prompts = new LinkedHashSet<>();
+        session.read(original, in -> {
+            try (RecordReader reader = readerFactory.createRecordReader(original.getAttributes(), in, -1, getLogger())) {
+                Record record;
+                while ((record = reader.nextRecord()) != null) {
+                    final String text = RecordFields.text(textPath, record);
+                    if (text != null) {
+                        prompts.add(text);
+                    }
+                }
+            } catch (final Exception e) {
+                throw new ProcessException(e);
+            }
+        });
+        return new ArrayList<>(prompts);
+    }
+
+    /** Where a record goes and the error it carries (null unless it goes to failure). */
+    record Routing(Relationship relationship, String error) {
     }
 
     /**
-     * Writes top_tokens, top_words ("token 0.0312; ...", most significant first) and marker_rank (1 = a marker outweighs
-     * every word, 0 = no marker) into memorized records. A failure leaves the records routed as they are, unattributed.
+     * Routes one outcome, failing closed: a prompt is memorized or not only by a finite deciding value; in two-stage mode
+     * a prompt without dmem is decided by its first step, which must then be finite and below the screening threshold.
      */
-    private void attributeTokens(final ProcessContext context, final DiffusionModelService model, final RecordPath textPath,
-                                 final List<Record> memorized) {
-        final int top = context.getProperty(TOP_TOKENS).asInteger();
-        if (top == 0 || memorized.isEmpty()) {
-            return;
+    static Routing route(final PromptScore outcome, final ScoringMode mode, final double threshold, final double screening) {
+        if (!outcome.scored()) {
+            return new Routing(REL_FAILURE, outcome.error());
         }
-        final Set<String> distinct = new LinkedHashSet<>();
-        memorized.forEach(record -> distinct.add(RecordFields.text(textPath, record)));
-        final List<String> prompts = new ArrayList<>(distinct);
+        final Double value = outcome.value(mode.decidingDetector());
+        if (value == null && mode == ScoringMode.TWO_STAGE) {
+            final Double firstStep = outcome.value(Detectors.FIRST_STEP);
+            if (firstStep != null && Double.isFinite(firstStep) && firstStep < screening) {
+                return new Routing(REL_NOT_MEMORIZED, null);
+            }
+            return new Routing(REL_FAILURE, "screened in (or not screened) but no " + mode.decidingDetector() + " was computed");
+        }
+        if (value == null || !Double.isFinite(value)) {
+            return new Routing(REL_FAILURE, "not a finite score: " + mode.decidingDetector() + " is " + value);
+        }
+        return new Routing(value >= threshold ? REL_MEMORIZED : REL_NOT_MEMORIZED, null);
+    }
+
+    private static List<String> memorizedPrompts(final Map<String, PromptScore> outcomes, final ScoringMode mode,
+                                                 final double threshold, final double screening) {
+        final List<String> memorized = new ArrayList<>();
+        outcomes.forEach((prompt, outcome) -> {
+            if (route(outcome, mode, threshold, screening).relationship() == REL_MEMORIZED) {
+                memorized.add(prompt);
+            }
+        });
+        return memorized;
+    }
+
+    /**
+     * The children being written, one per relationship, each created when its first record arrives; nothing is
+     * transferred until {@link #finish} has closed them all.
+     */
+    private final class Children {
+        private final Map<Relationship, FlowFile> flowFiles = new LinkedHashMap<>();
+        private final Map<Relationship, RecordSetWriter> writers = new LinkedHashMap<>();
+
+        RecordSetWriter writer(final Relationship relationship, final Record first, final ProcessSession session,
+                               final FlowFile original, final RecordSetWriterFactory factory, final Map<String, String> attributes)
+                throws Exception {
+            final RecordSetWriter existing = writers.get(relationship);
+            if (existing != null) {
+                return existing;
+            }
+            final FlowFile child = createChild(session, original);
+            flowFiles.put(relationship, child);
+            final OutputStream out = session.write(child);
+            final RecordSetWriter writer;
+            try {
+                writer = factory.createWriter(getLogger(), factory.getSchema(attributes, first.getSchema()), out, attributes);
+            } catch (final Exception | Error e) {
+                out.close();
+                throw e;
+            }
+            writers.put(relationship, writer);
+            writer.beginRecordSet();
+            return writer;
+        }
+
+        /** Finishes and closes every writer; the children with their writers' attributes. */
+        Map<Relationship, FlowFile> finish(final ProcessSession session) {
+            final Map<Relationship, FlowFile> finished = new LinkedHashMap<>();
+            try {
+                for (final Map.Entry<Relationship, RecordSetWriter> entry : writers.entrySet()) {
+                    final RecordSetWriter writer = entry.getValue();
+                    final WriteResult result = writer.finishRecordSet();
+                    final Map<String, String> written = new HashMap<>(result.getAttributes());
+                    written.put("record.count", String.valueOf(result.getRecordCount()));
+                    written.put(CoreAttributes.MIME_TYPE.key(), writer.getMimeType());
+                    writer.close();
+                    finished.put(entry.getKey(), session.putAllAttributes(flowFiles.get(entry.getKey()), written));
+                }
+            } catch (final IOException e) {
+                throw new ProcessException(e);
+            }
+            writers.clear();
+            flowFiles.putAll(finished);
+            return finished;
+        }
+
+        Collection<FlowFile> flowFiles() {
+            return flowFiles.values();
+        }
+
+        void closeQuietly() {
+            for (final RecordSetWriter writer : writers.values()) {
+                try {
+                    writer.close();
+                } catch (final IOException | RuntimeException e) {
+                    // the child is removed anyway
+                }
+            }
+            writers.clear();
+        }
+    }
+
+    /** One child of the input (the one place children are made, so that fragment attributes can be added here). */
+    private static FlowFile createChild(final ProcessSession session, final FlowFile original) {
+        return session.create(original);
+    }
+
+    /**
+     * Token significance of the memorized prompts: top_tokens, top_words ("token 0.0312; ...", most significant first) and
+     * marker_rank (1 = a marker outweighs every word, 0 = no marker). A failure leaves them unattributed (marker_rank -1),
+     * which the release gate's marker rule then judges by the marker's presence.
+     */
+    private Map<String, PromptSignificance> attributeTokens(final ProcessContext context, final DiffusionModelService model,
+                                                            final List<String> prompts) {
         final Map<String, PromptSignificance> significance = new HashMap<>();
+        if (context.getProperty(TOP_TOKENS).asInteger() == 0 || prompts.isEmpty()) {
+            return significance;
+        }
         try {
             final List<PromptSignificance> results = model.significance(prompts, sampling(context),
                     Math.min(context.getProperty(SIGNIFICANCE_STEPS).asInteger(), context.getProperty(STEPS).asInteger()),
@@ -285,15 +445,9 @@ public class ScoreMemorization extends AbstractProcessor {
         } catch (final RuntimeException e) {
             getLogger().error("Token significance of {} memorized prompts failed: {}", prompts.size(), e.getClass().getSimpleName());
             getLogger().debug("Full token significance error", e);
-            return;
+            significance.clear();
         }
-        for (final Record record : memorized) {
-            final PromptSignificance result = significance.get(RecordFields.text(textPath, record));
-            record.setValue(TOP_TOKENS_FIELD, describe(result.topTokens(top)));
-            record.setValue(TOP_WORDS_FIELD, describe(result.topWords(top)));
-            record.setValue(MARKER_RANK, result.markerRank());
-            record.incorporateInactiveFields();
-        }
+        return significance;
     }
 
     private static String describe(final List<PromptSignificance.Piece> pieces) {
@@ -314,36 +468,5 @@ public class ScoreMemorization extends AbstractProcessor {
     private static ScoringRequest request(final ProcessContext context, final ScoringMode mode, final List<String> prompts) {
         return new ScoringRequest(prompts, sampling(context), mode, mode == ScoringMode.TWO_STAGE
                 ? context.getProperty(SCREENING_THRESHOLD).asDouble() : 0.0);
-    }
-
-    private void readAll(final RecordReaderFactory factory, final Map<String, String> attributes, final InputStream in,
-                         final List<Record> records) {
-        try (RecordReader reader = factory.createRecordReader(attributes, in, -1, getLogger())) {
-            Record record;
-            while ((record = reader.nextRecord()) != null) {
-                records.add(record);
-            }
-        } catch (final Exception e) {
-            throw new ProcessException(e);
-        }
-    }
-
-    private Map<String, String> writeAll(final RecordSetWriterFactory factory, final Map<String, String> attributes,
-                                         final List<Record> records, final OutputStream out) {
-        try {
-            final RecordSchema schema = factory.getSchema(attributes, records.get(0).getSchema());
-            try (RecordSetWriter writer = factory.createWriter(getLogger(), schema, out, attributes)) {
-                writer.beginRecordSet();
-                for (final Record record : records) {
-                    writer.write(record);
-                }
-                final WriteResult result = writer.finishRecordSet();
-                final Map<String, String> written = new HashMap<>(result.getAttributes());
-                written.put(CoreAttributes.MIME_TYPE.key(), writer.getMimeType());
-                return written;
-            }
-        } catch (final Exception e) {
-            throw new ProcessException(e);
-        }
     }
 }

@@ -179,7 +179,8 @@ class ScoreMemorizationTest {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             messages.append(cause.getMessage()).append('\n');
         }
-        assertTrue(messages.toString().contains("unet.pt: cannot load it as TorchScript"), messages.toString());
+        assertTrue(messages.toString().contains("unet.pt: SHA-256 ") && messages.toString().contains("does not match bundle.json"),
+                messages.toString());
         runner.setProperty(service, StandardDiffusionModelService.MODEL_DIRECTORY, directory.resolve("missing").toString());
         runner.assertNotValid(service);
     }

@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.memaudit.core.io.DatasetFiles;
 import io.memaudit.core.random.GaussianNoise;
 import io.memaudit.diffusion.BundleException;
+import io.memaudit.diffusion.BundleIntegrity;
 import io.memaudit.diffusion.DdimScheduler;
 import io.memaudit.diffusion.DiffusionModel;
 import java.io.IOException;
@@ -125,6 +126,10 @@ public final class DiffusionTrainer implements AutoCloseable {
                         + "to turn images into latents");
             }
             this.imageShape = imageShape(bundle.resolve("bundle.json"));
+            // the trainable copies are second loads: the files must still be the ones the base load verified
+            BundleIntegrity.requireUnchanged(bundle, "text_encoder.pt", base.verifiedFiles());
+            BundleIntegrity.requireUnchanged(bundle, "unet.pt", base.verifiedFiles());
+            BundleIntegrity.requireUnchanged(bundle, "vae_encoder.pt", base.verifiedFiles());
             this.textEncoder = trainable(bundle, "text_encoder", base.device());
             opened.add(textEncoder);
             this.unet = trainable(bundle, "unet", base.device());
@@ -411,6 +416,8 @@ public final class DiffusionTrainer implements AutoCloseable {
                 curve.addArray().add((long) point[0]).add(point[1]);
             }
             provenance.set("base", config.path("provenance"));
+            // every load checks these (BundleIntegrity): the trained modules are new files, the others copies
+            provenance.set(BundleIntegrity.FIELD, BundleIntegrity.hashes(directory));
             config.set("provenance", provenance);
             json.writeValue(directory.resolve("bundle.json").toFile(), config);
             return null;

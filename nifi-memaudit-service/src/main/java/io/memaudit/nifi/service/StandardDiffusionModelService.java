@@ -1,5 +1,6 @@
 package io.memaudit.nifi.service;
 
+import ai.djl.engine.Engine;
 import io.memaudit.core.markers.MarkerFinder;
 import io.memaudit.core.scoring.DetectorDescription;
 import io.memaudit.core.scoring.DeviceSpec;
@@ -9,6 +10,7 @@ import io.memaudit.core.scoring.SamplingSettings;
 import io.memaudit.core.scoring.ScoringRequest;
 import io.memaudit.diffusion.BundleConfig;
 import io.memaudit.diffusion.BundleException;
+import io.memaudit.diffusion.BundleIntegrity;
 import io.memaudit.diffusion.DetectorRegistry;
 import io.memaudit.diffusion.DiffusionModel;
 import io.memaudit.diffusion.MemorizationScorer;
@@ -20,17 +22,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.nifi.annotation.documentation.CapabilityDescription;
 import org.apache.nifi.annotation.documentation.Tags;
 import org.apache.nifi.annotation.lifecycle.OnDisabled;
 import org.apache.nifi.annotation.lifecycle.OnEnabled;
+import org.apache.nifi.components.ConfigVerificationResult;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.controller.AbstractControllerService;
 import org.apache.nifi.controller.ConfigurationContext;
+import org.apache.nifi.controller.VerifiableControllerService;
 import org.apache.nifi.expression.ExpressionLanguageScope;
+import org.apache.nifi.logging.ComponentLog;
 import org.apache.nifi.processor.util.StandardValidators;
 import org.apache.nifi.reporting.InitializationException;
 
@@ -38,9 +45,14 @@ import org.apache.nifi.reporting.InitializationException;
 @CapabilityDescription("""
         Loads a memaudit model bundle (bundle.json, tokenizer.json, text_encoder.pt, unet.pt; e.g. RadEdit exported with \
         tools/export_radedit.py) once, with DJL's PyTorch engine and no network access, and shares it with every processor \
-        that references this service. Enabling checks every file and runs one sample through each module; a bundle that \
-        does not fit says which file is wrong. Disabling releases all native memory.""")
-public class StandardDiffusionModelService extends AbstractControllerService implements DiffusionModelService {
+        that references this service. A TorchScript file is a program: loading an untrusted unet.pt runs whatever it \
+        contains, so load only bundles from a source you trust. Enabling checks every file against the SHA-256 that \
+        bundle.json lists (a bundle without them, or with a file that does not match, is refused) and runs one sample \
+        through each module (a module that computes NaN is refused); a bundle that does not fit says which file is \
+        wrong. Verify reports the files and hashes, the engine, libtorch and device, and the probe. Disabling releases \
+        all native memory.""")
+public class StandardDiffusionModelService extends AbstractControllerService implements DiffusionModelService,
+        VerifiableControllerService {
 
     public static final PropertyDescriptor MODEL_DIRECTORY = new PropertyDescriptor.Builder()
             .name("Model Bundle Directory")
@@ -105,6 +117,64 @@ public class StandardDiffusionModelService extends AbstractControllerService imp
         return new ValidationResult.Builder().subject(MODEL_DIRECTORY.getName()).valid(false).explanation(explanation).build();
     }
 
+    /**
+     * What "Verify" in NiFi's UI shows, for a disabled service: the bundle's files and their checked SHA-256, the engine,
+     * libtorch and the device found, and the one-sample probe's result and time. Loads a separate copy of the bundle and
+     * releases it.
+     */
+    @Override
+    public List<ConfigVerificationResult> verify(final ConfigurationContext context, final ComponentLog verificationLogger,
+                                                 final Map<String, String> variables) {
+        final List<ConfigVerificationResult> results = new ArrayList<>();
+        final Path directory = Path.of(context.getProperty(MODEL_DIRECTORY).evaluateAttributeExpressions().getValue());
+        final DeviceSpec device;
+        try {
+            device = DeviceSpec.parse(context.getProperty(DEVICE).getValue());
+        } catch (final IllegalArgumentException e) {
+            results.add(result("Device", ConfigVerificationResult.Outcome.FAILED, e.getMessage()));
+            return results;
+        }
+        boolean filesVerified = false;
+        try {
+            BundleConfig.read(directory.resolve("bundle.json"));
+            final Map<String, String> hashes = BundleIntegrity.verify(directory);
+            final StringBuilder files = new StringBuilder("bundle.json read; files matching the SHA-256 bundle.json lists: ");
+            hashes.forEach((file, hash) -> files.append(file).append(' ').append(hash).append("; "));
+            results.add(result("Bundle files and hashes", ConfigVerificationResult.Outcome.SUCCESSFUL, files.toString().trim()));
+            filesVerified = true;
+        } catch (final BundleException e) {
+            results.add(result("Bundle files and hashes", ConfigVerificationResult.Outcome.FAILED, e.getMessage()));
+        }
+        try {
+            final ai.djl.Device requested = DiffusionModel.toDevice(device); // also keeps DJL offline
+            final Engine engine = Engine.getEngine("PyTorch");
+            results.add(result("Engine and device", ConfigVerificationResult.Outcome.SUCCESSFUL, "DJL " + Engine.getDjlVersion()
+                    + ", PyTorch engine with libtorch " + engine.getVersion() + "; GPUs found: " + engine.getGpuCount()
+                    + "; device " + device + " -> " + (requested == null ? engine.defaultDevice() : requested)));
+        } catch (final RuntimeException | LinkageError e) {
+            results.add(result("Engine and device", ConfigVerificationResult.Outcome.FAILED, "DJL's PyTorch engine did not "
+                    + "start (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"));
+            return results;
+        }
+        if (!filesVerified) {
+            results.add(result("Load and probe", ConfigVerificationResult.Outcome.SKIPPED, "the bundle's files did not verify"));
+            return results;
+        }
+        try (DiffusionModel loaded = DiffusionModel.load(directory, device)) {
+            results.add(result("Load and probe", ConfigVerificationResult.Outcome.SUCCESSFUL, String.format(Locale.ROOT,
+                    "loaded on %s; probe: %s; %.1f ms", loaded.device(), loaded.probeResult(), loaded.probeMillis())));
+        } catch (final BundleException | RuntimeException e) {
+            results.add(result("Load and probe", ConfigVerificationResult.Outcome.FAILED, e.getMessage()));
+        }
+        return results;
+    }
+
+    private static ConfigVerificationResult result(final String step, final ConfigVerificationResult.Outcome outcome,
+                                                   final String explanation) {
+        return new ConfigVerificationResult.Builder().verificationStepName(step).outcome(outcome).explanation(explanation)
+                .build();
+    }
+
     @OnEnabled
     public void onEnabled(final ConfigurationContext context) throws InitializationException {
         final Path directory = Path.of(context.getProperty(MODEL_DIRECTORY).evaluateAttributeExpressions().getValue());
@@ -114,7 +184,8 @@ public class StandardDiffusionModelService extends AbstractControllerService imp
         } catch (final BundleException e) {
             throw new InitializationException(e.getMessage(), e);
         }
-        getLogger().info("Loaded model bundle {} on {}", directory, model.device());
+        getLogger().info("Loaded the model bundle on {} (files verified against bundle.json's SHA-256; probe {} in {} ms)",
+                model.device(), model.probeResult(), String.format(Locale.ROOT, "%.1f", model.probeMillis()));
     }
 
     @OnDisabled
