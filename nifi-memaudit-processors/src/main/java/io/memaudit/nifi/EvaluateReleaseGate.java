@@ -191,7 +191,7 @@ public class EvaluateReleaseGate extends AbstractProcessor {
             });
         } catch (final ProcessException e) {
             final String reason = RandomizeDeidMarkers.describe(e);
-            getLogger().error("Failed to read the dataset {}: {}", flowFile, reason);
+            getLogger().error("Failed to read the dataset FlowFile {}: {}", flowFile.getAttribute("uuid"), reason);
             session.transfer(session.putAttribute(flowFile, ERROR, reason), REL_FAILURE);
             return;
         }

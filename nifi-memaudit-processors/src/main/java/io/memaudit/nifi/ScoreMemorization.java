@@ -184,8 +184,8 @@ public class ScoreMemorization extends AbstractProcessor {
             session.read(original, in -> readAll(readerFactory, attributes, in, records));
         } catch (final ProcessException e) {
             final String reason = RandomizeDeidMarkers.describe(e);
-            getLogger().error("Failed to read records of {}: {}", original, reason);
-            getLogger().debug("Full error for {} (may quote record text)", original, e);
+            getLogger().error("Failed to read records of FlowFile {}: {}", original.getAttribute("uuid"), reason);
+            getLogger().debug("Full error for FlowFile {} (may quote record text)", original.getAttribute("uuid"), e);
             session.transfer(session.putAttribute(session.penalize(original), ERROR, reason), REL_FAILURE);
             return;
         }
@@ -250,7 +250,7 @@ public class ScoreMemorization extends AbstractProcessor {
         } catch (final ProcessException e) {
             session.remove(children);
             final String reason = RandomizeDeidMarkers.describe(e);
-            getLogger().error("Failed to write the routed records of {}: {}", original, reason);
+            getLogger().error("Failed to write the routed records of FlowFile {}: {}", original.getAttribute("uuid"), reason);
             session.transfer(session.putAttribute(original, ERROR, reason), REL_FAILURE);
             return;
         }
