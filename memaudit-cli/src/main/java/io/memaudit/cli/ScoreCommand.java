@@ -90,8 +90,8 @@ final class ScoreCommand implements Callable<Integer>, InputCommand {
 
     @Override
     public Integer call() throws Exception {
-        final DatasetFormat format = DatasetFormat.of(input);
-        if (DatasetFormat.of(output) != format) {
+        final DatasetFormat format = OptionChecks.option(spec, "--in", () -> DatasetFormat.of(input));
+        if (OptionChecks.option(spec, "--out", () -> DatasetFormat.of(output)) != format) {
             throw new ParameterException(spec.commandLine(), "--out " + output + " must have the same format as --in " + input);
         }
         if (topPercent != null && !(topPercent > 0 && topPercent <= 100)) {
