@@ -64,6 +64,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        OptionChecks.requireNewDirectory(spec, "--out", output);
         final PrintWriter out = spec.commandLine().getOut();
         final long started = System.nanoTime();
         final ObjectNode provenance = Experiments.provenance("memaudit compare", "memaudit compare: retraining on rewritten captions",

@@ -65,7 +65,8 @@ final class DataDemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         final PrintWriter out = spec.commandLine().getOut();
         final Path sample = outputDirectory.resolve("reports.jsonl");
-        final List<SyntheticReports.Report> reports = SyntheticReports.generate(records, markerShare, seed);
+        final List<SyntheticReports.Report> reports = OptionChecks.option(spec, "--marker-share",
+                () -> SyntheticReports.generate(records, markerShare, seed));
         writeSample(sample, reports);
         out.printf(Locale.ROOT, "memaudit demo: %,d synthetic MIMIC-CXR-style impressions (seed %d, %.0f%% drawn with ___ markers)%n",
                 reports.size(), seed, markerShare * 100);

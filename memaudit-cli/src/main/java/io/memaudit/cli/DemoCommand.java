@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -187,7 +188,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** models/tiny-init next to the working directory, or next to the jar's checkout. */
-    private static Path locateTinyInit() {
+    private Path locateTinyInit() {
         final List<Path> candidates = new ArrayList<>(List.of(TINY_INIT, Path.of("..").resolve(TINY_INIT)));
         try {
             final Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
@@ -200,7 +201,7 @@ final class DemoCommand implements Callable<Integer> {
                 return candidate;
             }
         }
-        throw new IllegalArgumentException("models/tiny-init not found from " + Path.of("").toAbsolutePath()
+        throw new ParameterException(spec.commandLine(), "--model: models/tiny-init not found from " + Path.of("").toAbsolutePath()
                 + ": run the demo from the memaudit checkout or name a bundle with --model");
     }
 

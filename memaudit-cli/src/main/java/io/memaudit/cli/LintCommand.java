@@ -61,7 +61,7 @@ final class LintCommand implements Callable<Integer>, InputCommand {
 
     @Override
     public Integer call() throws Exception {
-        final DatasetFormat format = DatasetFormat.of(input);
+        final DatasetFormat format = OptionChecks.option(spec, "--in", () -> DatasetFormat.of(input));
         final PromptLint lint = new PromptLint(markers.rewriter().finder());
         final List<Long> lines = new ArrayList<>();
         final List<String> keys = new ArrayList<>();

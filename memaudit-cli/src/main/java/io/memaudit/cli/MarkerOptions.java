@@ -7,7 +7,10 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** Command-line options that configure the marker engine; shared by every command that rewrites text. */
 final class MarkerOptions {
@@ -43,15 +46,18 @@ final class MarkerOptions {
             description = "Replacement for --strategy fixed. Default: ${DEFAULT-VALUE}.")
     String fixedReplacement;
 
-    /** @throws IllegalArgumentException naming the bad option value */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    /** @throws picocli.CommandLine.ParameterException naming the bad option value */
     MarkerRewriter rewriter() {
         final Pattern pattern;
         try {
             pattern = customPattern == null ? null : Pattern.compile(customPattern);
         } catch (final PatternSyntaxException e) {
-            throw new IllegalArgumentException("--pattern is not a valid regular expression: " + e.getDescription());
+            throw new ParameterException(spec.commandLine(), "--pattern is not a valid regular expression: " + e.getDescription());
         }
-        return MarkerRewriter.builder()
+        return OptionChecks.option(spec, "marker options", () -> MarkerRewriter.builder()
                 .dialects(dialects.isEmpty() ? EnumSet.noneOf(MarkerDialect.class) : EnumSet.copyOf(dialects))
                 .customPattern(pattern)
                 .strategy(strategy)
@@ -59,7 +65,7 @@ final class MarkerOptions {
                 .tagLength(tagLength)
                 .fixedReplacement(fixedReplacement)
                 .seed(seed)
-                .build();
+                .build());
     }
 
     /** One line saying how the text was rewritten, for summaries and provenance. */

@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -86,17 +87,15 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
             return randomizeTree();
         }
         if (!Files.isRegularFile(input)) {
-            throw new IllegalArgumentException("--in " + input + " is not a readable file or directory");
+            throw new ParameterException(spec.commandLine(), "--in: not a readable file or directory");
         }
-        if (Files.exists(output) && Files.isSameFile(input, output)) {
-            throw new IllegalArgumentException("--out must differ from --in (" + input + "): the input is read while writing");
-        }
-        final DatasetFormat format = DatasetFormat.of(input);
-        if (DatasetFormat.of(output) != format) {
-            throw new IllegalArgumentException("--out " + output + " must have the same format as --in " + input);
-        }
+        OptionChecks.require(spec, !(Files.exists(output) && Files.isSameFile(input, output)), "--out",
+                "must differ from --in (" + input + "): the input is read while writing");
+        final DatasetFormat format = OptionChecks.option(spec, "--in", () -> DatasetFormat.of(input));
+        OptionChecks.require(spec, OptionChecks.option(spec, "--out", () -> DatasetFormat.of(output)) == format, "--out",
+                output + " must have the same format as --in " + input);
         final MarkerTransform transform = new MarkerTransform(markers.rewriter(), countField, result -> { });
-        final RewriteOptions options = new RewriteOptions(field, keyField, transform);
+        final RewriteOptions options = OptionChecks.option(spec, "--field", () -> new RewriteOptions(field, keyField, transform));
         final long size = Files.size(input);
         final boolean showProgress = progress.show(size >= PROGRESS_THRESHOLD_BYTES);
         final long started = System.nanoTime();
@@ -129,7 +128,8 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
         });
         final long size = reports.values().stream().mapToLong(Long::longValue).sum();
         final MarkerTransform transform = new MarkerTransform(markers.rewriter(), countField, result -> { });
-        final RewriteOptions options = new RewriteOptions(field, keyField, transform);
+        final RewriteOptions options = OptionChecks.option(spec, "--field", () -> new RewriteOptions(field, keyField, transform));
+        OptionChecks.requireNewDirectory(spec, "--out", output);
         final boolean showProgress = progress.show(size >= PROGRESS_THRESHOLD_BYTES);
         final AtomicLong done = new AtomicLong();
         final long started = System.nanoTime();

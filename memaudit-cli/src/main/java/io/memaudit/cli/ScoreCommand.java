@@ -87,8 +87,8 @@ final class ScoreCommand implements Callable<Integer>, InputCommand {
 
     @Override
     public Integer call() throws Exception {
-        final DatasetFormat format = DatasetFormat.of(io.input);
-        if (DatasetFormat.of(io.output) != format) {
+        final DatasetFormat format = OptionChecks.option(spec, "--in", () -> DatasetFormat.of(io.input));
+        if (OptionChecks.option(spec, "--out", () -> DatasetFormat.of(io.output)) != format) {
             throw new ParameterException(spec.commandLine(), "--out " + io.output + " must have the same format as --in " + io.input);
         }
         if (topPercent != null && !(topPercent > 0 && topPercent <= 100)) {

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -65,11 +66,9 @@ final class SectionsCommand implements Callable<Integer>, InputCommand {
 
     @Override
     public Integer call() throws Exception {
-        final DatasetFormat format = DatasetFormat.of(output);
-        if (format == DatasetFormat.TEXT) {
-            throw new IllegalArgumentException("--out must be .jsonl or .csv");
-        }
-        final PromptExtractor extractor = PromptExtractor.fromPreference(preference);
+        final DatasetFormat format = OptionChecks.option(spec, "--out", () -> DatasetFormat.of(output));
+        OptionChecks.require(spec, format != DatasetFormat.TEXT, "--out", "must be .jsonl or .csv");
+        final PromptExtractor extractor = OptionChecks.option(spec, "--prefer", () -> PromptExtractor.fromPreference(preference));
         final List<Path> reports = reports();
         final MimicCxrMetadata images = metadata == null ? null : readMetadata(metadata);
         final List<String> columns = new ArrayList<>(List.of("subject_id", "study_id", "report", "section", "prompt", "sentences"));
@@ -139,7 +138,7 @@ final class SectionsCommand implements Callable<Integer>, InputCommand {
             return List.of(input);
         }
         if (!Files.isDirectory(input)) {
-            throw new IllegalArgumentException("--in " + input + " is not a readable file or directory");
+            throw new ParameterException(spec.commandLine(), "--in: not a readable file or directory");
         }
         try (Stream<Path> paths = Files.walk(input)) {
             return paths.filter(Files::isRegularFile).filter(path -> path.toString().endsWith(".txt")).sorted().toList();

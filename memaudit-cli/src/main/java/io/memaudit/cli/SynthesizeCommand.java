@@ -77,8 +77,9 @@ final class SynthesizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final Options options = new Options(size, commonCaptions, imagesPerCaption, commonRepeats, heldOut, uniqueCaptions,
-                uniqueRepeats, markerShare, markerConcentration, seed);
+        final Options options = OptionChecks.option(spec, "data options", () -> new Options(size, commonCaptions,
+                imagesPerCaption, commonRepeats, heldOut, uniqueCaptions, uniqueRepeats, markerShare, markerConcentration, seed));
+        OptionChecks.requireNewDirectory(spec, "--out", output);
         final Dataset dataset = SyntheticChestXrays.generate(options);
         final long started = System.nanoTime();
         final AtomicLong done = new AtomicLong();

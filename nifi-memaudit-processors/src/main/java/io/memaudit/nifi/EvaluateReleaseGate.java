@@ -192,8 +192,8 @@ public class EvaluateReleaseGate extends AbstractProcessor {
             decision = evaluate(context, session, flowFile);
         } catch (final ProcessException | IllegalArgumentException | IllegalStateException e) {
             final String reason = RandomizeDeidMarkers.describe(e);
-            getLogger().error("Failed to read the dataset {}: {}", flowFile, reason);
-            getLogger().debug("Full error for {} (may quote record text)", flowFile, e);
+            getLogger().error("Failed to read the dataset in FlowFile {}: {}", flowFile.getAttribute("uuid"), reason);
+            getLogger().debug("Full error for FlowFile {} (may quote record text)", flowFile.getAttribute("uuid"), e);
             session.transfer(session.putAttribute(session.penalize(flowFile), ERROR, reason), REL_FAILURE);
             return;
         }

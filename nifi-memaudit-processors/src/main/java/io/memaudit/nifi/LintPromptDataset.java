@@ -3,10 +3,13 @@ package io.memaudit.nifi;
 import io.memaudit.core.lint.LintReport;
 import io.memaudit.core.lint.PromptLint;
 import io.memaudit.core.lint.PromptRisk;
+import io.memaudit.core.markers.MarkerScanLimitException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.nifi.annotation.behavior.InputRequirement;
@@ -25,7 +28,6 @@ import org.apache.nifi.processor.AbstractProcessor;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
-import org.apache.nifi.processor.exception.ProcessException;
 import org.apache.nifi.processor.util.StandardValidators;
 import org.apache.nifi.record.path.RecordPath;
 import org.apache.nifi.record.path.validation.RecordPathValidator;
@@ -137,66 +139,112 @@ public class LintPromptDataset extends AbstractProcessor {
 
     @Override
     public void onTrigger(final ProcessContext context, final ProcessSession session) {
-        FlowFile flowFile = session.get();
+        final FlowFile flowFile = session.get();
         if (flowFile == null) {
             return;
         }
+        // Every FlowFile leaves on exactly one relationship: the summary is written before the dataset is flagged, the
+        // flagging is the last fallible step, and on any failure the summary is removed and the original goes to failure.
+        final Lint lint = new Lint();
+        try {
+            lint(context, session, flowFile, lint);
+        } catch (final Failures.SafeFailure | MarkerScanLimitException e) {
+            getLogger().debug("Full error for FlowFile {} (may quote record text)", Failures.uuid(flowFile), e);
+            fail(session, flowFile, lint.summary, e.getMessage());
+            return;
+        } catch (final RuntimeException | StackOverflowError e) {
+            getLogger().debug("Full error for FlowFile {} (may quote record text)", Failures.uuid(flowFile), e);
+            fail(session, flowFile, lint.summary, "Unexpected " + Failures.types(e) + " while linting; the "
+                    + "FlowFile is routed to failure unchanged. The full message, which can quote record text, is "
+                    + "logged at DEBUG.");
+            return;
+        }
+        session.getProvenanceReporter().fork(flowFile, List.of(lint.summary));
+        session.getProvenanceReporter().modifyContent(lint.flagged, "Flagged " + lint.report.prompts() + " prompts by memorization risk");
+        session.transfer(lint.flagged, REL_SUCCESS);
+        session.transfer(lint.summary, REL_SUMMARY);
+    }
+
+    private void lint(final ProcessContext context, final ProcessSession session, final FlowFile flowFile, final Lint lint) {
         final RecordReaderFactory readerFactory = context.getProperty(RECORD_READER).asControllerService(RecordReaderFactory.class);
         final RecordSetWriterFactory writerFactory = context.getProperty(RECORD_WRITER).asControllerService(RecordSetWriterFactory.class);
         final RecordPath textPath = RecordPath.compile(context.getProperty(TEXT_FIELD).getValue());
         final RecordField riskField = new RecordField(context.getProperty(RISK_FIELD).getValue(), RecordFieldType.STRING.getDataType());
         final RecordField reasonsField = new RecordField(context.getProperty(REASONS_FIELD).getValue(), RecordFieldType.STRING.getDataType());
         final Map<String, String> attributes = flowFile.getAttributes();
-        final PromptLint lint = new PromptLint(MarkerProperties.rewriterBuilder(context).build().finder());
-        final LintReport report;
-        final Map<String, String> writerAttributes = new HashMap<>();
-        try {
-            session.read(flowFile, in -> {
-                try (RecordReader reader = readerFactory.createRecordReader(attributes, in, -1, getLogger())) {
-                    Record record;
-                    while ((record = reader.nextRecord()) != null) {
-                        lint.add(RecordFields.text(textPath, record));
-                    }
-                } catch (final Exception e) {
-                    throw new ProcessException(e);
-                }
-            });
-            report = lint.finish();
-            flowFile = session.write(flowFile, (in, out) -> {
-                final int[] prompt = {0};
-                writerAttributes.putAll(RecordRewrite.rewriteAll(readerFactory, writerFactory, attributes, in, out, getLogger(),
-                        record -> {
-                            final PromptRisk risk = RecordFields.text(textPath, record) == null ? null : report.risk(prompt[0]++);
-                            record.setValue(riskField, risk == null ? null : risk.level().displayName());
-                            record.setValue(reasonsField, risk == null ? null : String.join(",", risk.reasons()));
-                            record.incorporateInactiveFields();
-                            return record;
-                        }));
-            });
-        } catch (final ProcessException e) {
-            final String reason = RandomizeDeidMarkers.describe(e);
-            getLogger().error("Failed to lint {}: {}", flowFile, reason);
-            getLogger().debug("Full error for {} (may quote record text)", flowFile, e);
-            session.transfer(session.putAttribute(flowFile, ERROR, reason), REL_FAILURE);
-            return;
-        }
+        final PromptLint profile = new PromptLint(MarkerProperties.rewriterBuilder(context).build().finder());
+        session.read(flowFile, in -> profileAll(readerFactory, attributes, in, textPath, profile));
+        final LintReport report = profile.finish();
+        lint.report = report;
+
         final Map<String, String> counts = countAttributes(report);
-        final String source = flowFile.getAttribute(CoreAttributes.FILENAME.key());
+        final String filename = flowFile.getAttribute(CoreAttributes.FILENAME.key());
+        final String source = filename == null ? Failures.uuid(flowFile) : filename;
         final byte[] json = report.toJson(Map.of("source", source)).getBytes(StandardCharsets.UTF_8);
-        FlowFile summary = session.create(flowFile);
-        summary = session.write(summary, out -> out.write(json));
+        lint.summary = session.create(flowFile);
+        lint.summary = session.write(lint.summary, out -> out.write(json));
         final Map<String, String> summaryAttributes = new HashMap<>(counts);
         summaryAttributes.put(CoreAttributes.MIME_TYPE.key(), "application/json");
         summaryAttributes.put(CoreAttributes.FILENAME.key(), source + ".lint.json");
-        summary = session.putAllAttributes(summary, summaryAttributes);
-        session.getProvenanceReporter().fork(flowFile, List.of(summary));
-        final Map<String, String> flagged = new HashMap<>(counts);
-        flagged.putAll(writerAttributes);
-        session.getProvenanceReporter().modifyContent(flowFile, "Flagged " + report.prompts() + " prompts by memorization risk");
-        session.transfer(session.putAllAttributes(flowFile, flagged), REL_SUCCESS);
-        session.transfer(summary, REL_SUMMARY);
+        lint.summary = session.putAllAttributes(lint.summary, summaryAttributes);
+
+        final Map<String, String> writerAttributes = new HashMap<>();
+        final long[] prompt = {0};
+        final FlowFile flagged = session.write(flowFile, (in, out) -> writerAttributes.putAll(RecordRewrite.rewriteAll(readerFactory,
+                writerFactory, attributes, in, out, getLogger(), record -> {
+                    final PromptRisk risk = RecordFields.text(textPath, record) == null ? null : risk(report, prompt[0]++);
+                    record.setValue(riskField, risk == null ? null : risk.level().displayName());
+                    record.setValue(reasonsField, risk == null ? null : String.join(",", risk.reasons()));
+                    record.incorporateInactiveFields();
+                    return record;
+                })));
+        final Map<String, String> flaggedAttributes = new HashMap<>(counts);
+        flaggedAttributes.putAll(writerAttributes);
+        lint.flagged = session.putAllAttributes(flagged, flaggedAttributes);
     }
 
+    /** The first pass: every record's text into the profile. */
+    private void profileAll(final RecordReaderFactory readerFactory, final Map<String, String> attributes, final InputStream in,
+                            final RecordPath textPath, final PromptLint profile) {
+        long index = 0;
+        try (RecordReader reader = readerFactory.createRecordReader(attributes, in, -1, getLogger())) {
+            Record record;
+            while ((record = reader.nextRecord()) != null) {
+                index++;
+                profile.add(RecordFields.text(textPath, record));
+            }
+        } catch (final MarkerScanLimitException e) {
+            throw new Failures.SafeFailure("Record " + index + ": " + e.getMessage(), e);
+        } catch (final Exception | StackOverflowError e) {
+            throw new Failures.SafeFailure("Failed reading record " + (index + 1) + " (" + Failures.types(e) + "). Check that "
+                    + "the content matches the configured Record Reader. The full message, which can quote record text, is "
+                    + "logged at DEBUG.", e);
+        }
+    }
+
+    /** The risk of the {@code index}-th (0-based) profiled prompt; a second read that finds more prompts than the first fails. */
+    private static PromptRisk risk(final LintReport report, final long index) {
+        if (index >= report.prompts()) {
+            throw new Failures.SafeFailure("Record " + (index + 1) + ": the second read of the content found more prompts than the "
+                    + "first (" + report.prompts() + "): the Record Reader does not read the same records twice", null);
+        }
+        return report.risk((int) index);
+    }
+
+    private void fail(final ProcessSession session, final FlowFile flowFile, final FlowFile summary, final String reason) {
+        if (summary != null) {
+            session.remove(summary);
+        }
+        getLogger().error("Failed to lint FlowFile {}: {}", Failures.uuid(flowFile), reason);
+        session.transfer(session.putAttribute(session.penalize(flowFile), ERROR, reason), REL_FAILURE);
+    }
+
+    /** What one trigger produced so far: the summary to remove on failure, and the results to transfer on success. */
+    private static final class Lint {
+        private LintReport report;
+        private FlowFile summary;
+        private FlowFile flagged;
+    }
 
     private static Map<String, String> countAttributes(final LintReport report) {
         final Map<PromptRisk.Level, Long> risks = report.riskCounts();
@@ -205,6 +253,6 @@ public class LintPromptDataset extends AbstractProcessor {
                 "lint.risk.high", String.valueOf(risks.get(PromptRisk.Level.HIGH)),
                 "lint.risk.medium", String.valueOf(risks.get(PromptRisk.Level.MEDIUM)),
                 "lint.risk.low", String.valueOf(risks.get(PromptRisk.Level.LOW)),
-                "lint.unique.with.markers.share", String.format(java.util.Locale.ROOT, "%.4f", report.uniqueWithMarkersShare()));
+                "lint.unique.with.markers.share", String.format(Locale.ROOT, "%.4f", report.uniqueWithMarkersShare()));
     }
 }

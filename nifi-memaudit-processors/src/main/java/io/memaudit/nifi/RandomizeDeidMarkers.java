@@ -1,6 +1,7 @@
 package io.memaudit.nifi;
 
 import io.memaudit.core.markers.MarkerRewriter;
+import io.memaudit.core.markers.MarkerScanLimitException;
 import io.memaudit.core.markers.RewriteResult;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -9,13 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.apache.nifi.annotation.behavior.InputRequirement;
 import org.apache.nifi.annotation.behavior.SideEffectFree;
 import org.apache.nifi.annotation.behavior.SupportsBatching;
@@ -238,7 +237,8 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
 
     static final Relationship REL_FAILURE = new Relationship.Builder()
             .name("failure")
-            .description("FlowFiles that could not be read or written, with their original content and a " + ERROR + " attribute")
+            .description("FlowFiles that could not be read or written, penalized, with their original content and a " + ERROR
+                    + " attribute")
             .build();
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(INPUT_MODE, RECORD_READER, RECORD_WRITER, TEXT_FIELD,
@@ -301,43 +301,47 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
 
     @Override
     public void onTrigger(final ProcessContext context, final ProcessSession session) throws ProcessException {
-        FlowFile flowFile = session.get();
+        final FlowFile flowFile = session.get();
         if (flowFile == null) {
             return;
         }
-        final MarkerRewriter rewriter;
+        // Every FlowFile leaves on exactly one relationship: the only content change is the last fallible step, and a
+        // failed write leaves the FlowFile as it came, so whatever is thrown, the original goes to failure.
         try {
-            rewriter = rewriterFor(context, flowFile);
-        } catch (final IllegalArgumentException e) {
+            final MarkerRewriter rewriter = rewriterFor(context, flowFile);
+            if (textPath == null) {
+                rewriteText(context, session, flowFile, rewriter);
+            } else {
+                rewriteRecords(context, session, flowFile, rewriter);
+            }
+        } catch (final Failures.SafeFailure | MarkerScanLimitException e) {
+            getLogger().debug("Full error for FlowFile {} (may quote record text)", Failures.uuid(flowFile), e);
             fail(session, flowFile, e.getMessage());
-            return;
+        } catch (final RuntimeException | StackOverflowError e) {
+            final String reason = "Unexpected " + Failures.types(e) + " while randomizing markers; the FlowFile is routed to "
+                    + "failure unchanged. The full message, which can quote record text, is logged at DEBUG.";
+            getLogger().debug("Full error for FlowFile {} (may quote record text)", Failures.uuid(flowFile), e);
+            fail(session, flowFile, reason);
         }
-        if (textPath == null) {
-            rewriteText(context, session, flowFile, rewriter);
-            return;
-        }
+    }
+
+    private void rewriteRecords(final ProcessContext context, final ProcessSession session, final FlowFile flowFile,
+                                final MarkerRewriter rewriter) {
         final RecordReaderFactory readerFactory = context.getProperty(RECORD_READER).asControllerService(RecordReaderFactory.class);
         final RecordSetWriterFactory writerFactory = context.getProperty(RECORD_WRITER).asControllerService(RecordSetWriterFactory.class);
         final Map<String, String> originalAttributes = flowFile.getAttributes();
         final Counts counts = new Counts();
         final Map<String, String> writerAttributes = new HashMap<>();
-        try {
-            flowFile = session.write(flowFile, (in, out) -> writerAttributes.putAll(RecordRewrite.rewriteAll(readerFactory,
-                    writerFactory, originalAttributes, in, out, getLogger(), record -> rewriteRecord(record, rewriter, counts))));
-        } catch (final ProcessException e) {
-            getLogger().error("Failed to randomize markers in {}: {}", flowFile, describe(e));
-            getLogger().debug("Full error for {} (may quote record text)", flowFile, e);
-            fail(session, flowFile, describe(e));
-            return;
-        }
+        FlowFile output = session.write(flowFile, (in, out) -> writerAttributes.putAll(RecordRewrite.rewriteAll(readerFactory,
+                writerFactory, originalAttributes, in, out, getLogger(), record -> rewriteRecord(record, rewriter, counts))));
         final Map<String, String> attributes = new HashMap<>(writerAttributes);
         attributes.put(RECORD_COUNT, String.valueOf(counts.records));
         attributes.put(MARKER_TOTAL, String.valueOf(counts.markers));
         attributes.put(RECORDS_WITH_MARKERS, String.valueOf(counts.recordsWithMarkers));
-        flowFile = session.putAllAttributes(flowFile, attributes);
-        session.getProvenanceReporter().modifyContent(flowFile,
+        output = session.putAllAttributes(output, attributes);
+        session.getProvenanceReporter().modifyContent(output,
                 "Replaced " + counts.markers + " de-identification markers in " + counts.records + " records");
-        session.transfer(flowFile, REL_SUCCESS);
+        session.transfer(output, REL_SUCCESS);
     }
 
     /** Text mode: the content is one UTF-8 text; it is rewritten only when it holds a marker. */
@@ -416,8 +420,8 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
             try {
                 seed = Long.parseLong(seedText.trim());
             } catch (final NumberFormatException e) {
-                throw new IllegalArgumentException("Random Seed evaluated to '" + seedText + "', which is not a whole number: "
-                        + "fix the expression or the attribute it reads");
+                throw new Failures.SafeFailure("Random Seed evaluated to '" + seedText + "', which is not a whole number: "
+                        + "fix the expression or the attribute it reads", e);
             }
         }
         return rewriterBuilder(context)
@@ -439,23 +443,13 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
     }
 
     private void fail(final ProcessSession session, final FlowFile flowFile, final String reason) {
-        session.transfer(session.putAttribute(flowFile, ERROR, reason), REL_FAILURE);
+        getLogger().error("Failed to randomize markers in FlowFile {}: {}", Failures.uuid(flowFile), reason);
+        session.transfer(session.putAttribute(session.penalize(flowFile), ERROR, reason), REL_FAILURE);
     }
 
-    /**
-     * A description of a failure that never quotes content: reader and parser messages can contain report text, so only
-     * the exception types are named here; the full chain is logged at DEBUG.
-     */
+    /** A description of a failure that never quotes content (see {@link Failures#describe}). */
     static String describe(final Throwable failure) {
-        final Set<String> types = new LinkedHashSet<>();
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (!(cause instanceof ProcessException) || cause.getCause() == null) {
-                types.add(cause.getClass().getSimpleName());
-            }
-        }
-        return "Could not read or write the records (" + types.stream().collect(Collectors.joining(" <- "))
-                + "). Check that the content matches the configured Record Reader; the full reader message, which can quote "
-                + "record text, is logged at DEBUG.";
+        return Failures.describe(failure);
     }
 
     /** Running totals for one FlowFile. */

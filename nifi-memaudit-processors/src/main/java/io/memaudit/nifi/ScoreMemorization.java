@@ -204,14 +204,14 @@ public class ScoreMemorization extends AbstractProcessor {
             score(context, session, original, children);
         } catch (final ProcessException e) {
             final String reason = RandomizeDeidMarkers.describe(e);
-            getLogger().error("Failed to read or write the records of {}: {}", original, reason);
-            getLogger().debug("Full error for {} (may quote record text)", original, e);
+            getLogger().error("Failed to read or write the records of FlowFile {}: {}", original.getAttribute("uuid"), reason);
+            getLogger().debug("Full error for FlowFile {} (may quote record text)", original.getAttribute("uuid"), e);
             fail(session, original, children, reason);
         } catch (final RuntimeException e) {
             final String reason = "Scoring failed unexpectedly (" + e.getClass().getSimpleName() + "); check the model "
                     + "service and the node's logs";
-            getLogger().error("Failed to score {}: {}", original, e.getClass().getSimpleName());
-            getLogger().debug("Full error for {} (may quote record text)", original, e);
+            getLogger().error("Failed to score FlowFile {}: {}", original.getAttribute("uuid"), e.getClass().getSimpleName());
+            getLogger().debug("Full error for FlowFile {} (may quote record text)", original.getAttribute("uuid"), e);
             fail(session, original, children, reason);
         }
     }
@@ -235,7 +235,7 @@ public class ScoreMemorization extends AbstractProcessor {
         final List<PromptScore> scored = model.score(request(context, mode, distinct), this::isScheduled);
         if (!isScheduled()) {
             // stopped between batches: what was not scored is not a failure of the records; score them after a restart
-            getLogger().info("Stopped while scoring {}; it returns to its queue unchanged", original);
+            getLogger().info("Stopped while scoring FlowFile {}; it returns to its queue unchanged", original.getAttribute("uuid"));
             session.rollback();
             context.yield();
             return;

@@ -262,4 +262,13 @@ class RandomizeDeidMarkersTest {
         runner.setProperty(RandomizeDeidMarkers.TAG_ALPHABET, "A_B");
         runner.assertNotValid();
     }
+
+    @Test
+    void lookAlikeMarkersAreReplacedAndEverythingElseIsKept() {
+        runner.setProperty(MarkerProperties.MARKER_DIALECTS, "mimic-cxr,mimic-notes");
+        runner.setProperty(RandomizeDeidMarkers.REPLACEMENT_STRATEGY, ReplacementStrategy.FIXED);
+        runner.setProperty(RandomizeDeidMarkers.FIXED_REPLACEMENT, "[PHI]");
+        final MockFlowFile out = runOnce("{\"prompt\":\"Dr. \uFF3F\uFF3F\uFF3F saw _\u200B_\u200B_ on [\u00A0**Date**\u00A0]\u00A0.\"}\n");
+        assertEquals("{\"prompt\":\"Dr. [PHI] saw [PHI] on [PHI]\u00A0.\",\"deid_marker_count\":3}", out.getContent().strip());
+    }
 }

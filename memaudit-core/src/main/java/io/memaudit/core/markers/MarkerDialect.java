@@ -9,14 +9,24 @@ import java.util.stream.Collectors;
  *
  * <p>Each built-in dialect has a hand-written scanner (no regular expressions on the hot path); {@link #CUSTOM} stands for
  * a user-supplied regular expression and is scanned by {@link MarkerFinder}.
+ *
+ * <p>The built-in scanners also find markers written with look-alike characters, on the original text (no normalisation,
+ * so a rewrite keeps every character outside the markers): underscore look-alikes such as the fullwidth low line
+ * {@code ＿} count as underscores, brackets and asterisks have their fullwidth and operator look-alikes, Open-i's X has its
+ * fullwidth, Cyrillic and Greek look-alikes, and invisible characters (zero-width space, non-joiner and joiner, word
+ * joiner, byte-order mark, soft hyphen) between the characters of a marker are part of the marker. Inside the
+ * {@code [** **]} frame, spaces of any width (including no-break spaces) may separate the bracket from the asterisks.
  */
 public enum MarkerDialect {
-    /** MIMIC-CXR: any run of three or more underscores is one marker ({@code ___}). */
-    MIMIC_CXR("mimic-cxr", "MIMIC-CXR: any run of 3 or more underscores (___) is one marker"),
-    /** MIMIC-III / MIMIC-IV notes: {@code [** ... **]} on one line. */
-    MIMIC_NOTES("mimic-notes", "MIMIC-III/IV notes: [** ... **] on one line"),
-    /** Open-i / IU X-ray: a standalone run of four or more capital X ({@code XXXX}). */
-    OPEN_I("open-i", "Open-i / IU X-ray: a standalone run of 4 or more capital X (XXXX)"),
+    /**
+     * MIMIC-CXR: any run of three or more underscores is one marker ({@code ___}); underscore look-alikes count as
+     * underscores and invisible characters inside the run belong to it.
+     */
+    MIMIC_CXR("mimic-cxr", "MIMIC-CXR: any run of 3 or more underscores (___) is one marker, look-alikes included"),
+    /** MIMIC-III / MIMIC-IV notes: {@code [** ... **]} on one line, look-alike brackets and asterisks included. */
+    MIMIC_NOTES("mimic-notes", "MIMIC-III/IV notes: [** ... **] on one line, look-alikes included"),
+    /** Open-i / IU X-ray: a standalone run of four or more capital X ({@code XXXX}), look-alikes included. */
+    OPEN_I("open-i", "Open-i / IU X-ray: a standalone run of 4 or more capital X (XXXX), look-alikes included"),
     /** Bracketed or angled capitalised tags: {@code [REDACTED]}, {@code <PERSON>}, {@code <DATE_TIME>}. */
     TAGS("tags", "Capitalised tags in brackets or angles: [REDACTED], <PERSON>, <DATE_TIME>"),
     /** A user-supplied regular expression: every non-empty match is one marker. */
@@ -82,53 +92,169 @@ public enum MarkerDialect {
     }
 
     private static long findUnderscoreRun(final String text, final int from) {
-        final int length = text.length();
-        int start = text.indexOf('_', from);
-        while (start >= 0) {
-            int end = start + 1;
-            while (end < length && text.charAt(end) == '_') {
-                end++;
-            }
-            if (end - start >= 3) {
-                return pack(start, end);
-            }
-            start = text.indexOf('_', end);
-        }
-        return -1;
-    }
-
-    private static long findNoteMarker(final String text, final int from) {
-        int start = text.indexOf("[**", from);
-        while (start >= 0) {
-            final int close = text.indexOf("**]", start + 3);
-            if (close < 0) {
-                return -1;
-            }
-            final int end = close + 3;
-            if (end - start <= MAX_NOTE_MARKER_LENGTH && noLineBreak(text, start, end)) {
-                return pack(start, end);
-            }
-            start = text.indexOf("[**", start + 1);
-        }
-        return -1;
+        return findRun(text, from, 3, MarkerDialect::isUnderscore, false);
     }
 
     private static long findXRun(final String text, final int from) {
+        return findRun(text, from, 4, MarkerDialect::isCapitalX, true);
+    }
+
+    /**
+     * Finds the first run of at least {@code minimum} characters accepted by {@code member}, where invisible characters
+     * between two members belong to the run. A standalone run has no letter or digit right before or after it.
+     */
+    private static long findRun(final String text, final int from, final int minimum, final CharTest member,
+                                final boolean standalone) {
         final int length = text.length();
-        int start = text.indexOf("XXXX", from);
-        while (start >= 0) {
-            int end = start + 4;
-            while (end < length && text.charAt(end) == 'X') {
-                end++;
+        int index = from;
+        while (index < length) {
+            if (!member.test(text.charAt(index))) {
+                index++;
+                continue;
             }
-            final boolean standaloneBefore = start == 0 || !Character.isLetterOrDigit(text.charAt(start - 1));
-            final boolean standaloneAfter = end == length || !Character.isLetterOrDigit(text.charAt(end));
-            if (standaloneBefore && standaloneAfter) {
+            final int start = index;
+            int end = index + 1;
+            int count = 1;
+            int next = end;
+            while (next < length) {
+                final char c = text.charAt(next);
+                if (member.test(c)) {
+                    count++;
+                    end = ++next;
+                } else if (isInvisible(c)) {
+                    next++;
+                } else {
+                    break;
+                }
+            }
+            if (count >= minimum && (!standalone || standaloneAt(text, start, end))) {
                 return pack(start, end);
             }
-            start = text.indexOf("XXXX", end);
+            index = end;
         }
         return -1;
+    }
+
+    private static boolean standaloneAt(final String text, final int start, final int end) {
+        final int before = skipInvisibleBackward(text, start);
+        final int after = skipInvisibleForward(text, end, text.length());
+        return (before == 0 || !Character.isLetterOrDigit(text.charAt(before - 1)))
+                && (after == text.length() || !Character.isLetterOrDigit(text.charAt(after)));
+    }
+
+    private static long findNoteMarker(final String text, final int from) {
+        final int length = text.length();
+        for (int start = from; start < length; start++) {
+            if (!isOpeningBracket(text.charAt(start))) {
+                continue;
+            }
+            final int contentStart = noteOpeningEnd(text, start);
+            if (contentStart < 0) {
+                continue;
+            }
+            final int limit = Math.min(length, start + MAX_NOTE_MARKER_LENGTH);
+            for (int index = contentStart; index < limit; index++) {
+                final char c = text.charAt(index);
+                if (c == '\n' || c == '\r') {
+                    break;
+                }
+                if (isAsterisk(c)) {
+                    final int end = noteClosingEnd(text, index, limit);
+                    if (end > 0) {
+                        return pack(start, end);
+                    }
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** End of {@code [**} (bracket, optional spaces, two asterisks) opening at {@code start}, or -1. */
+    private static int noteOpeningEnd(final String text, final int start) {
+        final int length = text.length();
+        int index = skipSpaceOrInvisible(text, start + 1, length);
+        if (index >= length || !isAsterisk(text.charAt(index))) {
+            return -1;
+        }
+        index = skipInvisibleForward(text, index + 1, length);
+        return index < length && isAsterisk(text.charAt(index)) ? index + 1 : -1;
+    }
+
+    /** End of {@code **]} (two asterisks, optional spaces, bracket) whose first asterisk is at {@code first}, or -1. */
+    private static int noteClosingEnd(final String text, final int first, final int limit) {
+        int index = skipInvisibleForward(text, first + 1, limit);
+        if (index >= limit || !isAsterisk(text.charAt(index))) {
+            return -1;
+        }
+        index = skipSpaceOrInvisible(text, index + 1, limit);
+        return index < limit && isClosingBracket(text.charAt(index)) ? index + 1 : -1;
+    }
+
+    private static int skipInvisibleForward(final String text, final int from, final int limit) {
+        int index = from;
+        while (index < limit && isInvisible(text.charAt(index))) {
+            index++;
+        }
+        return index;
+    }
+
+    private static int skipInvisibleBackward(final String text, final int from) {
+        int index = from;
+        while (index > 0 && isInvisible(text.charAt(index - 1))) {
+            index--;
+        }
+        return index;
+    }
+
+    private static int skipSpaceOrInvisible(final String text, final int from, final int limit) {
+        int index = from;
+        while (index < limit && (isInvisible(text.charAt(index)) || isHorizontalSpace(text.charAt(index)))) {
+            index++;
+        }
+        return index;
+    }
+
+    /** The low line and the characters that render like it: fullwidth, double, dashed, centreline, wavy, vertical forms. */
+    static boolean isUnderscore(final char c) {
+        return c == '_' || c == '\uFF3F' || c == '\u2017' || (c >= '\uFE4D' && c <= '\uFE4F') || c == '\uFE33' || c == '\uFE34';
+    }
+
+    /** Capital X and its look-alikes: fullwidth X, Cyrillic Ha, Greek Chi. */
+    static boolean isCapitalX(final char c) {
+        return c == 'X' || c == '\uFF38' || c == '\u0425' || c == '\u03A7';
+    }
+
+    /** The asterisk and its look-alikes: fullwidth, asterisk operator, low, small, heavy asterisks. */
+    static boolean isAsterisk(final char c) {
+        return c == '*' || c == '\uFF0A' || c == '\u2217' || c == '\u204E' || c == '\uFE61' || c == '\u2731';
+    }
+
+    private static boolean isOpeningBracket(final char c) {
+        return c == '[' || c == '\uFF3B';
+    }
+
+    private static boolean isClosingBracket(final char c) {
+        return c == ']' || c == '\uFF3D';
+    }
+
+    /**
+     * Characters that render as nothing: zero-width space, non-joiner, joiner, word joiner, invisible operators, byte-order
+     * mark (zero-width no-break space), soft hyphen, Mongolian vowel separator.
+     */
+    static boolean isInvisible(final char c) {
+        return (c >= '\u200B' && c <= '\u200D') || (c >= '\u2060' && c <= '\u2064') || c == '\uFEFF' || c == '\u00AD'
+                || c == '\u180E';
+    }
+
+    /** Spaces that do not break a line, of any width: space, tab, no-break space, figure, narrow and other Unicode spaces. */
+    private static boolean isHorizontalSpace(final char c) {
+        return c == ' ' || c == '\t' || c == '\u00A0' || c == '\u202F' || c == '\u3000' || (c >= '\u2000' && c <= '\u200A');
+    }
+
+    /** A test on one character (avoids boxing in the scanners). */
+    @FunctionalInterface
+    private interface CharTest {
+        boolean test(char c);
     }
 
     private static long findTag(final String text, final int from) {
@@ -171,15 +297,5 @@ public enum MarkerDialect {
 
     private static boolean isUpperAscii(final char c) {
         return c >= 'A' && c <= 'Z';
-    }
-
-    private static boolean noLineBreak(final String text, final int start, final int end) {
-        for (int i = start; i < end; i++) {
-            final char c = text.charAt(i);
-            if (c == '\n' || c == '\r') {
-                return false;
-            }
-        }
-        return true;
     }
 }

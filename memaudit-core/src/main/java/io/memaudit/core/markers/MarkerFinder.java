@@ -13,8 +13,18 @@ import java.util.regex.Pattern;
  *
  * <p>Where markers of different dialects overlap, the one that starts first wins (the longer on a tie), and scanning
  * resumes after it. Immutable and thread-safe; {@link #scan(String)} returns a cheap single-use cursor.
+ *
+ * <p>A custom pattern may read at most {@link #CUSTOM_PATTERN_READS_PER_CHARACTER} characters per character of a text
+ * (and at least {@link #CUSTOM_PATTERN_MINIMUM_READS}) while scanning it; past that, or when the expression recurses
+ * deeper than the stack allows, {@link Scan#next()} throws {@link MarkerScanLimitException}. A budget of reads rather
+ * than of time gives the same answer on every machine.
  */
 public final class MarkerFinder {
+    /** Character reads a custom pattern may spend per character of the scanned text. */
+    public static final long CUSTOM_PATTERN_READS_PER_CHARACTER = 256;
+    /** Character reads a custom pattern may always spend on a text, however short. */
+    public static final long CUSTOM_PATTERN_MINIMUM_READS = 1_000_000;
+
     private final MarkerDialect[] builtIns;
     private final Pattern customPattern;
 
@@ -93,10 +103,15 @@ public final class MarkerFinder {
             this.text = text;
             this.pending = new long[builtIns.length];
             java.util.Arrays.fill(pending, Long.MIN_VALUE);
-            this.customMatcher = customPattern == null ? null : customPattern.matcher(text);
+            this.customMatcher = customPattern == null ? null : customPattern.matcher(new BoundedText(text,
+                    CUSTOM_PATTERN_MINIMUM_READS + CUSTOM_PATTERN_READS_PER_CHARACTER * text.length()));
         }
 
-        /** Advances to the next marker; returns false when there is none. */
+        /**
+         * Advances to the next marker; returns false when there is none.
+         *
+         * @throws MarkerScanLimitException when the custom pattern needs more work on this text than allowed
+         */
         public boolean next() {
             long best = -1;
             MarkerDialect bestDialect = null;
@@ -148,14 +163,20 @@ public final class MarkerFinder {
         }
 
         private long findCustom(final int from) {
-            int searchFrom = from;
-            while (searchFrom <= text.length() && customMatcher.find(searchFrom)) {
-                if (customMatcher.end() > customMatcher.start()) {
-                    return MarkerDialect.pack(customMatcher.start(), customMatcher.end());
+            try {
+                int searchFrom = from;
+                while (searchFrom <= text.length() && customMatcher.find(searchFrom)) {
+                    if (customMatcher.end() > customMatcher.start()) {
+                        return MarkerDialect.pack(customMatcher.start(), customMatcher.end());
+                    }
+                    searchFrom = customMatcher.start() + 1;
                 }
-                searchFrom = customMatcher.start() + 1;
+                return -1;
+            } catch (final StackOverflowError e) {
+                // java.util.regex recurses per repetition of a group: (a|b)* on a long text overflows the stack
+                throw new MarkerScanLimitException("The custom marker pattern recursed too deeply on a text of " + text.length()
+                        + " characters: avoid repeating a group over long stretches, e.g. write [ab]* instead of (a|b)*");
             }
-            return -1;
         }
     }
 

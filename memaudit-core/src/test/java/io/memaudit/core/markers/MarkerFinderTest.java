@@ -108,4 +108,80 @@ class MarkerFinderTest {
                 () -> MarkerDialect.fromName("mimic"));
         assertTrue(error.getMessage().contains("mimic-cxr, mimic-notes"), error.getMessage());
     }
+
+    @Test
+    void underscoreLookAlikesAndInvisibleCharactersInsideARunAreOneMimicCxrMarker() {
+        final MarkerFinder finder = finder(MarkerDialect.MIMIC_CXR);
+        assertEquals(List.of("mimic-cxr:\uFF3F\uFF3F\uFF3F"), markers(finder, "Dr. \uFF3F\uFF3F\uFF3F saw it"));
+        for (final char invisible : new char[] {'\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD'}) {
+            final String marker = "_" + invisible + "_" + invisible + "_";
+            assertEquals(List.of("mimic-cxr:" + marker), markers(finder, "Seen on " + marker + ", stable."),
+                    "U+" + Integer.toHexString(invisible));
+        }
+        assertEquals(List.of("mimic-cxr:_\uFF3F\u2017\uFE4D"), markers(finder, "a _\uFF3F\u2017\uFE4D b"));
+    }
+
+    @Test
+    void invisibleCharactersAroundShortRunsDoNotMakeAMarker() {
+        final MarkerFinder finder = finder(MarkerDialect.MIMIC_CXR);
+        assertEquals(List.of(), markers(finder, "a_\u200B_b \u200B__\u200B \uFF3F\uFF3F"));
+        assertEquals(List.of("mimic-cxr:___"), markers(finder, "\u200B___\u200B"));
+    }
+
+    @Test
+    void noteMarkersWithNoBreakSpacesAndLookAlikeAsterisksAreFound() {
+        final MarkerFinder finder = finder(MarkerDialect.MIMIC_NOTES);
+        assertEquals(List.of("mimic-notes:[\u00A0**Name**\u00A0]"), markers(finder, "Dr. [\u00A0**Name**\u00A0] came"));
+        assertEquals(List.of("mimic-notes:[**\u00A0Name\u00A0**]"), markers(finder, "Dr. [**\u00A0Name\u00A0**] came"));
+        assertEquals(List.of("mimic-notes:[*\u200B*2151-10-3*\u200B*]"), markers(finder, "on [*\u200B*2151-10-3*\u200B*]."));
+        assertEquals(List.of("mimic-notes:\uFF3B\uFF0A\uFF0AName\uFF0A\uFF0A\uFF3D"),
+                markers(finder, "Dr. \uFF3B\uFF0A\uFF0AName\uFF0A\uFF0A\uFF3D came"));
+        assertEquals(List.of(), markers(finder, "[*\u00A0*x**] [* *y* *] [**\u00A0\nz**]"));
+    }
+
+    @Test
+    void openILookAlikeCapitalXRunsAreFound() {
+        final MarkerFinder finder = finder(MarkerDialect.OPEN_I);
+        assertEquals(List.of("open-i:\uFF38\uFF38\uFF38\uFF38", "open-i:X\u0425X\u03A7", "open-i:XX\u200BXX"),
+                markers(finder, "Comparison \uFF38\uFF38\uFF38\uFF38, X\u0425X\u03A7 and XX\u200BXX."));
+        assertEquals(List.of(), markers(finder, "A\u200BXXXX"));
+    }
+
+    @Test
+    void aCustomPatternWithCatastrophicBacktrackingFailsTheTextInsteadOfHanging() {
+        // the JDK memoizes (a+)+$ since Java 9; one more nesting level is still exponential (2 s at 20 characters)
+        final MarkerFinder finder = MarkerFinder.of(Set.of(), Pattern.compile("((a+)+)+b"));
+        final String text = "a".repeat(64) + "!";
+        final MarkerScanLimitException failure = assertThrows(MarkerScanLimitException.class, () -> finder.count(text));
+        assertTrue(failure.getMessage().contains("65 characters"), failure.getMessage());
+        assertTrue(failure.getMessage().contains("(a+)+"), failure.getMessage());
+        assertEquals(1, finder.count("a".repeat(64) + "b"), "the same pattern still works where it does not backtrack");
+    }
+
+    @Test
+    void theClassicCatastrophicPatternOnALongTextFailsTheTextInsteadOfRunningForMinutes() {
+        // memoized, (a+)+$ is still quadratic under find(): 2 * 10^8 reads here, over the budget of 6 * 10^6
+        final MarkerFinder finder = MarkerFinder.of(Set.of(), Pattern.compile("(a+)+$"));
+        final String text = "a".repeat(20_000) + "b";
+        assertThrows(MarkerScanLimitException.class, () -> finder.count(text));
+        assertEquals(1, finder.count("b " + "a".repeat(200)), "a short text stays well inside the budget");
+    }
+
+    @Test
+    void aCustomPatternThatRecursesTooDeeplyFailsTheTextInsteadOfKillingTheThread() {
+        final MarkerFinder finder = MarkerFinder.of(Set.of(), Pattern.compile("(a|b)*c"));
+        final String text = "ab".repeat(500_000) + "c";
+        final MarkerScanLimitException failure = assertThrows(MarkerScanLimitException.class, () -> finder.count(text));
+        assertTrue(failure.getMessage().contains("recursed too deeply"), failure.getMessage());
+    }
+
+    @Test
+    void theScanLimitMessageNeverQuotesTheText() {
+        final MarkerFinder finder = MarkerFinder.of(Set.of(), Pattern.compile("(([\\w ]+)+)+[0-9]"));
+        final String text = "Patient John Smith seen on Tuesday with a right sided effusion and more words here!";
+        final MarkerScanLimitException failure = assertThrows(MarkerScanLimitException.class, () -> finder.count(text));
+        for (final String word : List.of("Patient", "John", "Smith", "Tuesday", "effusion")) {
+            assertTrue(!failure.getMessage().contains(word), word);
+        }
+    }
 }

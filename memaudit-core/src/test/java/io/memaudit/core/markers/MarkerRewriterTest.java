@@ -225,4 +225,15 @@ class MarkerRewriterTest {
         assertEquals(200_000, result.markerCount());
         assertEquals(input.length() + 200_000 * 3, result.text().length());
     }
+
+    @Test
+    void lookAlikeMarkersAreReplacedAndEveryCharacterOutsideThemIsKept() {
+        final MarkerRewriter rewriter = MarkerRewriter.builder()
+                .dialects(EnumSet.of(MarkerDialect.MIMIC_CXR, MarkerDialect.MIMIC_NOTES))
+                .strategy(MarkerStrategy.FIXED).fixedReplacement("<X>").build();
+        final String text = "\u200BDr. \uFF3F\uFF3F\uFF3F saw _\u200D_\u2060_\uFEFF on [\u00A0**Date**\u00A0]\u00A0\u200B.";
+        final RewriteResult result = rewriter.rewrite(text);
+        assertEquals("\u200BDr. <X> saw <X>\uFEFF on <X>\u00A0\u200B.", result.text());
+        assertEquals(3, result.markerCount());
+    }
 }
