@@ -69,6 +69,11 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
             description = "Field or column that receives the marker count. Default: ${DEFAULT-VALUE}.")
     String countField;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads rewriting records of a JSON Lines or CSV file at once; the output is the same bytes "
+                    + "whatever the count. Default: the available processors (${DEFAULT-VALUE}).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
     @Mixin
     ProgressOption progress;
 
@@ -95,8 +100,11 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
         if (DatasetFormat.of(output) != format) {
             throw new IllegalArgumentException("--out " + output + " must have the same format as --in " + input);
         }
-        final MarkerTransform transform = new MarkerTransform(markers.rewriter(), countField, result -> { });
-        final RewriteOptions options = new RewriteOptions(field, keyField, transform);
+        if (threads < 1) {
+            throw new IllegalArgumentException("--threads must be at least 1, was " + threads);
+        }
+        final MarkerTransform transform = new MarkerTransform(markers.rewriter(), countField);
+        final RewriteOptions options = new RewriteOptions(field, keyField, transform, threads);
         final long size = Files.size(input);
         final boolean showProgress = progress.show(size >= PROGRESS_THRESHOLD_BYTES);
         final long started = System.nanoTime();
@@ -128,7 +136,7 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
             }
         });
         final long size = reports.values().stream().mapToLong(Long::longValue).sum();
-        final MarkerTransform transform = new MarkerTransform(markers.rewriter(), countField, result -> { });
+        final MarkerTransform transform = new MarkerTransform(markers.rewriter(), countField);
         final RewriteOptions options = new RewriteOptions(field, keyField, transform);
         final boolean showProgress = progress.show(size >= PROGRESS_THRESHOLD_BYTES);
         final AtomicLong done = new AtomicLong();

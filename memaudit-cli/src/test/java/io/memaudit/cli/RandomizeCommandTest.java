@@ -67,7 +67,7 @@ class RandomizeCommandTest {
         assertTrue(out.toString().contains("Rewrote 3 records"), out.toString());
         assertTrue(out.toString().contains("1 records held 1 markers"), out.toString());
         final String provenance = Files.readString(directory.resolve("out.jsonl.memaudit.json"));
-        assertTrue(provenance.contains("\"seed\" : 5") && provenance.contains("\"markers\" : 1"), provenance);
+        assertTrue(provenance.contains("\"seed\": 5") && provenance.contains("\"markers\": 1"), provenance);
     }
 
     @Test
@@ -158,7 +158,8 @@ class RandomizeCommandTest {
     void csvWithoutTheTextColumnSaysWhichColumnsExist() throws IOException {
         final Path in = file("in.csv", "image,caption\na.jpg,x\n");
         assertEquals(1, memaudit("randomize", "--in", in.toString(), "--out", directory.resolve("out.csv").toString()));
-        assertTrue(err.toString().contains("no column 'prompt' (columns: image, caption)"), err.toString());
+        assertTrue(err.toString().contains("the header (2 columns) has no column 'prompt'"), err.toString());
+        assertFalse(err.toString().contains("caption"), "the header is not echoed: " + err);
     }
 
     @Test
