@@ -11,7 +11,7 @@ import picocli.CommandLine;
         description = "Find and reduce training-data memorization caused by de-identification markers in medical "
                 + "text-to-image datasets.",
         subcommands = {RandomizeCommand.class, SectionsCommand.class, LintCommand.class, ScoreCommand.class, TokensCommand.class,
-                MitigateCommand.class, BenchCommand.class, SynthesizeCommand.class, TrainCommand.class, CompareCommand.class,
+                MitigateCommand.class, BenchCommand.class, DoctorCommand.class, SynthesizeCommand.class, TrainCommand.class, CompareCommand.class,
                 DemoCommand.class, DataDemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MemauditCommand {
