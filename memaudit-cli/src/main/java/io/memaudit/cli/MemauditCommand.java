@@ -20,8 +20,8 @@ import picocli.CommandLine.Model.OptionSpec;
         description = "Find and reduce training-data memorization caused by de-identification markers in medical "
                 + "text-to-image datasets.",
         subcommands = {RandomizeCommand.class, SectionsCommand.class, LintCommand.class, ScoreCommand.class, GateCommand.class,
-                TokensCommand.class,
-                MitigateCommand.class, BenchCommand.class, SynthesizeCommand.class, TrainCommand.class, CompareCommand.class,
+                TokensCommand.class, MitigateCommand.class, BenchCommand.class, DoctorCommand.class, SynthesizeCommand.class,
+                TrainCommand.class, CompareCommand.class,
                 DemoCommand.class, DataDemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MemauditCommand {

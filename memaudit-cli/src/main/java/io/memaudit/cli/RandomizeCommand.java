@@ -70,6 +70,11 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
             description = "Field or column that receives the marker count. Default: ${DEFAULT-VALUE}.")
     String countField;
 
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Threads rewriting records of a JSON Lines or CSV file at once; the output is the same bytes "
+                    + "whatever the count. Default: the available processors (${DEFAULT-VALUE}).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
     @Mixin
     ProgressOption progress;
 
@@ -94,8 +99,9 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
         final DatasetFormat format = OptionChecks.option(spec, "--in", () -> DatasetFormat.of(input));
         OptionChecks.require(spec, OptionChecks.option(spec, "--out", () -> DatasetFormat.of(output)) == format, "--out",
                 output + " must have the same format as --in " + input);
-        final MarkerTransform transform = new MarkerTransform(markers.rewriter(), countField, result -> { });
-        final RewriteOptions options = OptionChecks.option(spec, "--field", () -> new RewriteOptions(field, keyField, transform));
+        OptionChecks.require(spec, threads >= 1, "--threads", "must be at least 1, was " + threads);
+        final MarkerTransform transform = new MarkerTransform(markers.rewriter(), countField);
+        final RewriteOptions options = OptionChecks.option(spec, "--field", () -> new RewriteOptions(field, keyField, transform, threads));
         final long size = Files.size(input);
         final boolean showProgress = progress.show(size >= PROGRESS_THRESHOLD_BYTES);
         final long started = System.nanoTime();
@@ -127,7 +133,7 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
             }
         });
         final long size = reports.values().stream().mapToLong(Long::longValue).sum();
-        final MarkerTransform transform = new MarkerTransform(markers.rewriter(), countField, result -> { });
+        final MarkerTransform transform = new MarkerTransform(markers.rewriter(), countField);
         final RewriteOptions options = OptionChecks.option(spec, "--field", () -> new RewriteOptions(field, keyField, transform));
         OptionChecks.requireNewDirectory(spec, "--out", output);
         final boolean showProgress = progress.show(size >= PROGRESS_THRESHOLD_BYTES);

@@ -5,6 +5,7 @@ import io.memaudit.core.scoring.SamplingSettings;
 import io.memaudit.diffusion.DiffusionModel;
 import io.memaudit.diffusion.MemorizationScorer;
 import io.memaudit.diffusion.NpyFile;
+import io.memaudit.diffusion.UnetPrecision;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +41,12 @@ final class SamplingOptions {
             description = "Where to run: auto uses a GPU when DJL finds a CUDA libtorch. Default: ${DEFAULT-VALUE}.")
     String device;
 
+    @Option(names = "--precision", paramLabel = "float32|float16", defaultValue = "float32",
+            description = "UNet number format: float16 runs the bundle's unet.float16.pt (made by "
+                    + "tools/convert_unet_precision.py), for GPUs; scores then differ slightly from float32 (see docs/gpu.md). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String precision;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
@@ -50,7 +57,13 @@ final class SamplingOptions {
         } catch (final IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--device: " + e.getMessage());
         }
-        return DiffusionModel.load(model, chosen);
+        final UnetPrecision unetPrecision;
+        try {
+            unetPrecision = UnetPrecision.of(precision);
+        } catch (final IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--precision: " + e.getMessage());
+        }
+        return DiffusionModel.load(model, DiffusionModel.toDevice(chosen), unetPrecision);
     }
 
     /** The sampling settings of these flags, for {@code generations} trajectories per prompt. */

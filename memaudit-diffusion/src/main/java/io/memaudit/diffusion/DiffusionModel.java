@@ -49,9 +49,11 @@ public final class DiffusionModel implements AutoCloseable {
     private Map<String, String> verifiedFiles = Map.of();
     private String probeResult = "";
     private long probeNanos;
+    private final UnetPrecision precision;
 
     private DiffusionModel(final Path directory, final BundleConfig config, final HuggingFaceTokenizer tokenizer,
-                           final Model textEncoder, final Model unet, final Model vaeDecoder, final NDManager manager) {
+                           final Model textEncoder, final Model unet, final Model vaeDecoder, final NDManager manager,
+                           final UnetPrecision precision) {
         this.directory = directory;
         this.config = config;
         this.tokenizer = tokenizer;
@@ -59,6 +61,7 @@ public final class DiffusionModel implements AutoCloseable {
         this.unet = unet;
         this.vaeDecoder = vaeDecoder;
         this.manager = manager;
+        this.precision = precision;
     }
 
     /**
@@ -82,6 +85,15 @@ public final class DiffusionModel implements AutoCloseable {
 
     /** Loads and probes a bundle directory on a DJL device (null: DJL's default). */
     public static DiffusionModel load(final Path directory, final Device device) throws BundleException {
+        return load(directory, device, UnetPrecision.FLOAT32);
+    }
+
+    /**
+     * Loads and probes a bundle directory on a DJL device (null: DJL's default) with the UNet in {@code precision}
+     * (anything but float32 needs the bundle's {@code unet.<precision>.pt}).
+     */
+    public static DiffusionModel load(final Path directory, final Device device, final UnetPrecision precision)
+            throws BundleException {
         if (!Files.isDirectory(directory)) {
             throw new BundleException(directory + ": model bundle directory not found");
         }
@@ -90,6 +102,10 @@ public final class DiffusionModel implements AutoCloseable {
                 throw new BundleException(directory.resolve(file) + ": missing; a bundle needs bundle.json, tokenizer.json, "
                         + "text_encoder.pt and unet.pt (see README, Model bundles)");
             }
+        }
+        if (!Files.isRegularFile(directory.resolve(precision.moduleName() + ".pt"))) {
+            throw new BundleException(directory.resolve(precision.moduleName() + ".pt") + ": missing; a " + precision.value()
+                    + " UNet is its own file, made from unet.pt by tools/convert_unet_precision.py (see docs/gpu.md)");
         }
         final BundleConfig config = BundleConfig.read(directory.resolve("bundle.json"));
         final Map<String, String> verified = BundleIntegrity.verify(directory);
@@ -103,9 +119,15 @@ public final class DiffusionModel implements AutoCloseable {
         }
         final List<AutoCloseable> opened = new ArrayList<>(List.of(tokenizer));
         try {
+            TorchRuntime.engine();
+        } catch (final BundleException e) {
+            closeAll(opened);
+            throw e;
+        }
+        try {
             final Model textEncoder = loadModule(directory, "text_encoder", device);
             opened.add(textEncoder);
-            final Model unet = loadModule(directory, "unet", device);
+            final Model unet = loadModule(directory, precision.moduleName(), device);
             opened.add(unet);
             final Model vaeDecoder = Files.isRegularFile(directory.resolve("vae_decoder.pt"))
                     ? loadModule(directory, "vae_decoder", device) : null;
@@ -114,7 +136,8 @@ public final class DiffusionModel implements AutoCloseable {
             }
             final NDManager manager = NDManager.newBaseManager(device);
             opened.add(manager);
-            final DiffusionModel model = new DiffusionModel(directory, config, tokenizer, textEncoder, unet, vaeDecoder, manager);
+            final DiffusionModel model = new DiffusionModel(directory, config, tokenizer, textEncoder, unet, vaeDecoder, manager,
+                    precision);
             model.verifiedFiles = Map.copyOf(verified);
             model.probe();
             return model;
@@ -301,7 +324,17 @@ public final class DiffusionModel implements AutoCloseable {
 
     /** The UNet's noise prediction for samples [B, C, H, W] at timesteps [B] (int64) given hidden states [B, L, D]. */
     public NDArray predictNoise(final NDArray sample, final NDArray timesteps, final NDArray hiddenStates) {
-        return forward(unet, new NDList(sample, timesteps.toType(DataType.INT64, false), hiddenStates));
+        if (precision == UnetPrecision.FLOAT32) {
+            return forward(unet, new NDList(sample, timesteps.toType(DataType.INT64, false), hiddenStates));
+        }
+        final DataType reduced = precision.dataType();
+        return forward(unet, new NDList(sample.toType(reduced, false), timesteps.toType(DataType.INT64, false),
+                hiddenStates.toType(reduced, false))).toType(DataType.FLOAT32, false);
+    }
+
+    /** The number format the UNet runs in. */
+    public UnetPrecision precision() {
+        return precision;
     }
 
     /** Whether final samples are decoded to images (the bundle has vae_decoder.pt). */

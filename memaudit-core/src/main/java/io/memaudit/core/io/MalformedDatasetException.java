@@ -23,6 +23,11 @@ public final class MalformedDatasetException extends Exception {
         return new MalformedDatasetException(file, line, problem);
     }
 
+    /** The same problem, {@code lines} lines further down: for a part of a file checked on its own. */
+    public MalformedDatasetException afterLines(final long lines) {
+        return new MalformedDatasetException(source, line + lines, problem);
+    }
+
     /** The file inside a directory where the problem is, or null when it is the input file itself. */
     public String source() {
         return source;
