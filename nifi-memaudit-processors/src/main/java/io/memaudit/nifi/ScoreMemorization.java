@@ -135,7 +135,20 @@ public class ScoreMemorization extends AbstractProcessor {
             .name("Significance Steps")
             .description("How many of the trajectory's first steps token significance averages over.")
             .required(true).defaultValue("1").addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR).build();
+    static final AllowableValue BY_OUTCOME = new AllowableValue("by-outcome", "by outcome",
+            "One child per outcome: 'memorized', 'not memorized', 'failure'.");
+    static final AllowableValue ONE_PER_INPUT = new AllowableValue("one-per-input", "one per input",
+            "One child on 'scored' with every record of the input, in order, and the input's attributes (fragment.* kept, "
+                    + "so MergeRecord's Defragment reassembles a split dataset exactly); a copy of the memorized records still "
+                    + "goes to 'memorized' for review. An input with any record that could not be scored goes whole to "
+                    + "'failure' instead (fail closed: its dataset never reassembles).");
+    static final PropertyDescriptor SCORED_OUTPUT = new PropertyDescriptor.Builder()
+            .name("Scored Output").description("How the scored records leave the processor.")
+            .required(true).allowableValues(BY_OUTCOME, ONE_PER_INPUT).defaultValue(BY_OUTCOME.getValue()).build();
 
+    static final Relationship REL_SCORED = new Relationship.Builder()
+            .name("scored").description("With Scored Output 'one per input': every record of a fully scored input, as one child")
+            .build();
     static final Relationship REL_MEMORIZED = new Relationship.Builder()
             .name("memorized").description("Records scoring at or above the Memorization Threshold").build();
     static final Relationship REL_NOT_MEMORIZED = new Relationship.Builder()
@@ -148,8 +161,9 @@ public class ScoreMemorization extends AbstractProcessor {
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(RECORD_READER, RECORD_WRITER, MODEL_SERVICE, TEXT_FIELD,
             SCORING_MODE, MEMORIZATION_THRESHOLD, SCREENING_THRESHOLD, GENERATIONS, STEPS, GUIDANCE_SCALE, RANDOM_SEED, BATCH_SIZE,
-            TOP_TOKENS, SIGNIFICANCE_STEPS, MarkerProperties.MARKER_DIALECTS, MarkerProperties.CUSTOM_MARKER_PATTERN);
-    private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_MEMORIZED, REL_NOT_MEMORIZED, REL_FAILURE, REL_ORIGINAL);
+            TOP_TOKENS, SIGNIFICANCE_STEPS, MarkerProperties.MARKER_DIALECTS, MarkerProperties.CUSTOM_MARKER_PATTERN, SCORED_OUTPUT);
+    private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_MEMORIZED, REL_NOT_MEMORIZED, REL_FAILURE, REL_ORIGINAL,
+            REL_SCORED);
     private static final RecordField TRUNCATED = new RecordField("prompt_truncated", RecordFieldType.BOOLEAN.getDataType());
     private static final RecordField SCORE_ERROR = new RecordField("score_error", RecordFieldType.STRING.getDataType());
     private static final RecordField TOP_TOKENS_FIELD = new RecordField("top_tokens", RecordFieldType.STRING.getDataType());
@@ -234,9 +248,15 @@ public class ScoreMemorization extends AbstractProcessor {
             routed.get(relationship).add(record);
         }
         attributeTokens(context, model, textPath, routed.get(REL_MEMORIZED));
+        final Map<Relationship, List<Record>> outputs = new LinkedHashMap<>(routed);
+        if (ONE_PER_INPUT.getValue().equals(context.getProperty(SCORED_OUTPUT).getValue())) {
+            outputs.clear();
+            outputs.put(REL_MEMORIZED, routed.get(REL_MEMORIZED));
+            outputs.put(routed.get(REL_FAILURE).isEmpty() ? REL_SCORED : REL_FAILURE, records);
+        }
         final List<FlowFile> children = new ArrayList<>();
         try {
-            for (final Map.Entry<Relationship, List<Record>> entry : routed.entrySet()) {
+            for (final Map.Entry<Relationship, List<Record>> entry : outputs.entrySet()) {
                 if (entry.getValue().isEmpty()) {
                     continue;
                 }
