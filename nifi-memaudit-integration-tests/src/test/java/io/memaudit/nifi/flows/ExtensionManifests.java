@@ -145,6 +145,11 @@ final class ExtensionManifests {
                     }
                 });
             }
+            if (processor.path("type").asText().endsWith(".LookupRecord")) {
+                // the manifest lists the relationships of both routing strategies; a processor has one set
+                relationships.removeAll("route-to-success".equals(processor.path("properties").path("routing-strategy").asText())
+                        ? Set.of("matched", "unmatched") : Set.of("success"));
+            }
             final Set<String> terminated = new LinkedHashSet<>();
             processor.path("autoTerminatedRelationships").forEach(name -> terminated.add(name.asText()));
             final Set<String> connected = new LinkedHashSet<>();

@@ -52,8 +52,8 @@ final class CurateAndGateFlow {
         final List<String> sides = List.of("", " Follow-up advised.", " Unchanged from prior.", " Recommend lateral view.");
         final Map<String, String> captions = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
-            captions.put(String.format("%s/p1%07d/s5%07d/view1.jpg", dataset, i, i),
-                    findings.get(i % findings.size()) + sides.get((i / findings.size() + dataset.length()) % sides.size()));
+            captions.put(String.format("%s/p1%07d/s5%07d/view1.jpg", dataset, i, i), findings.get(i % findings.size())
+                    + sides.get((i / findings.size() + dataset.length()) % sides.size()) + " Series " + dataset + ", image " + i + ".");
         }
         return captions;
     }
@@ -236,13 +236,20 @@ final class CurateAndGateFlow {
         return records(files(directory));
     }
 
-    /** A Memorization Threshold halfway between the {@code memorized}-th and the next highest predicted score. */
+    /**
+     * A Memorization Threshold halfway between two neighbouring predicted scores with a clear gap, at the first rank from
+     * {@code memorized} on (at most three further) where there is one: that many records are memorized.
+     */
     static double thresholdBelowTop(final Map<String, Double> scores, final int memorized) {
         final List<Double> descending = scores.values().stream().sorted(java.util.Comparator.reverseOrder()).toList();
-        final double threshold = (descending.get(memorized - 1) + descending.get(memorized)) / 2;
-        assertTrue(descending.get(memorized - 1) - descending.get(memorized) > 1e-3 * threshold, "the scores " + descending
-                + " are too close around rank " + memorized + " to split the records reliably");
-        return threshold;
+        for (int rank = memorized; rank < Math.min(memorized + 4, descending.size()); rank++) {
+            final double threshold = (descending.get(rank - 1) + descending.get(rank)) / 2;
+            if (descending.get(rank - 1) - descending.get(rank) > 1e-3 * threshold) {
+                return threshold;
+            }
+        }
+        throw new AssertionError("the scores " + descending + " are too close around rank " + memorized
+                + " to split the records reliably");
     }
 
     /** Waits until the gate has reported on {@code count} datasets. */

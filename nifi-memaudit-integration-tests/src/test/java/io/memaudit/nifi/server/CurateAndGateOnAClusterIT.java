@@ -4,7 +4,6 @@ import static io.memaudit.nifi.server.CurateAndGateFlow.SCORE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +32,7 @@ class CurateAndGateOnAClusterIT {
     private static final int GENERATIONS = 2;
     private static final int STEPS = 25;
     private static final int CHUNK_RECORDS = 2;
-    private static final Duration WAIT = Duration.ofMinutes(4);
+    private static final Duration WAIT = Duration.ofMinutes(6);
 
     @Test
     void twoNodesScoreChunksOfEveryDatasetAndAKilledNodeRejoinsAndFinishesItsShare() throws Exception {
@@ -56,22 +55,12 @@ class CurateAndGateOnAClusterIT {
                 .resolve("cluster-" + System.currentTimeMillis());
         final Path data = run.resolve("data");
         final Instant started = Instant.now();
-        final int zooKeeper = NiFiServer.freePort();
         final List<NiFiServer> nodes = new ArrayList<>();
         try {
-            for (int node = 1; node <= 2; node++) {
-                nodes.add(launchNode(run.resolve("node" + node), node == 1, zooKeeper));
-            }
+            nodes.addAll(LocalCluster.start(run, 2));
             final NiFiServer node1 = nodes.get(0);
             final NiFiServer node2 = nodes.get(1);
             try {
-                for (final NiFiServer node : nodes) {
-                    node.waitUntilUp(Duration.ofMinutes(3), false);
-                }
-                for (final NiFiServer node : nodes) {
-                    node.await("a two-node cluster, as node " + node.port() + " sees it", Duration.ofMinutes(3),
-                            () -> connected(node, 2));
-                }
                 System.out.println("Two-node cluster up after " + Duration.between(started, Instant.now()).toSeconds()
                         + " s in " + run);
                 final String group = CurateAndGateFlow.deploy(node1,
@@ -111,8 +100,9 @@ class CurateAndGateOnAClusterIT {
                 node2.kill();
                 final Instant killed = Instant.now();
                 node2.restart();
-                node2.waitUntilUp(Duration.ofMinutes(3), false);
-                node1.await("node 2 back in the cluster", WAIT, () -> connected(node1, 2) && connected(node2, 2));
+                node2.waitUntilUp(Duration.ofMinutes(5), false);
+                node1.await("node 2 back in the cluster", WAIT,
+                        () -> LocalCluster.connected(node1, 2) && LocalCluster.connected(node2, 2));
                 final long rejoined = Duration.between(killed, Instant.now()).toSeconds();
                 CurateAndGateFlow.awaitReports(node1, data, all.size(), WAIT);
                 final long finished = Duration.between(killed, Instant.now()).toSeconds();
@@ -133,77 +123,6 @@ class CurateAndGateOnAClusterIT {
             nodes.forEach(NiFiServer::close);
             NiFiServer.deleteRecursively(run);
         }
-    }
-
-    private static NiFiServer launchNode(final Path directory, final boolean withZooKeeper, final int zooKeeper)
-            throws IOException {
-        Files.createDirectories(directory);
-        final Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("nifi.cluster.is.node", "true");
-        properties.put("nifi.cluster.node.address", "127.0.0.1");
-        properties.put("nifi.cluster.node.protocol.port", String.valueOf(NiFiServer.freePort()));
-        properties.put("nifi.cluster.node.protocol.max.threads", "20");
-        properties.put("nifi.cluster.node.connection.timeout", "10 secs");
-        properties.put("nifi.cluster.node.read.timeout", "30 secs");
-        properties.put("nifi.cluster.protocol.heartbeat.interval", "3 sec");
-        properties.put("nifi.cluster.protocol.heartbeat.missable.max", "8");
-        properties.put("nifi.cluster.flow.election.max.wait.time", "1 min");
-        properties.put("nifi.cluster.flow.election.max.candidates", "2");
-        properties.put("nifi.cluster.load.balance.host", "127.0.0.1");
-        properties.put("nifi.cluster.load.balance.port", String.valueOf(NiFiServer.freePort()));
-        properties.put("nifi.cluster.load.balance.connections.per.node", "1");
-        properties.put("nifi.cluster.load.balance.max.thread.count", "4");
-        properties.put("nifi.cluster.leader.election.implementation", "CuratorLeaderElectionManager");
-        properties.put("nifi.zookeeper.connect.string", "127.0.0.1:" + zooKeeper);
-        properties.put("nifi.zookeeper.connect.timeout", "30 secs");
-        properties.put("nifi.zookeeper.session.timeout", "30 secs");
-        properties.put("nifi.zookeeper.root.node", "/nifi");
-        properties.put("nifi.state.management.provider.cluster", "zk-provider");
-        properties.put("nifi.state.management.embedded.zookeeper.start", String.valueOf(withZooKeeper));
-        properties.put("nifi.state.management.embedded.zookeeper.properties", "./conf/zookeeper.properties");
-        final Map<String, String> files = new LinkedHashMap<>();
-        files.put("state-management.xml", """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <stateManagement>
-                    <local-provider>
-                        <id>local-provider</id>
-                        <class>org.apache.nifi.controller.state.providers.local.WriteAheadLocalStateProvider</class>
-                        <property name="Directory">./state/local</property>
-                        <property name="Always Sync">false</property>
-                        <property name="Partitions">16</property>
-                        <property name="Checkpoint Interval">2 mins</property>
-                    </local-provider>
-                    <cluster-provider>
-                        <id>zk-provider</id>
-                        <class>org.apache.nifi.controller.state.providers.zookeeper.ZooKeeperStateProvider</class>
-                        <property name="Connect String">127.0.0.1:%d</property>
-                        <property name="Root Node">/nifi</property>
-                        <property name="Session Timeout">30 seconds</property>
-                        <property name="Access Control">Open</property>
-                    </cluster-provider>
-                </stateManagement>
-                """.formatted(zooKeeper));
-        if (withZooKeeper) {
-            files.put("zookeeper.properties", """
-                    tickTime=2000
-                    initLimit=10
-                    syncLimit=5
-                    dataDir=./state/zookeeper
-                    clientPort=%d
-                    autopurge.snapRetainCount=3
-                    autopurge.purgeInterval=24
-                    """.formatted(zooKeeper));
-        }
-        return NiFiServer.launch(CurateAndGateFlow.HOME, directory,
-                Map.of("DJL_CACHE_DIR", CurateAndGateFlow.djlCache().toString(), "DJL_OFFLINE", "true"),
-                List.of("-Xms256m", "-Xmx640m", "-Dai.djl.offline=true", "-Dzookeeper.admin.enableServer=false",
-                        "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"),
-                NiFiServer.freePort(), properties, files);
-    }
-
-    private static boolean connected(final NiFiServer node, final int nodes) {
-        final JsonNode summary = node.clusterSummary();
-        return summary.path("connectedToCluster").asBoolean() && summary.path("connectedNodeCount").asInt() == nodes;
     }
 
     private static int chunks(final Map<String, Map<String, String>> datasets) {
