@@ -48,11 +48,12 @@ class Group:
         self.services.append(component)
         return component["identifier"]
 
-    def processor(self, name, type_, coordinates, properties, x, y, services=(), dynamic=(), terminate=(), comments=""):
+    def processor(self, name, type_, coordinates, properties, x, y, services=(), dynamic=(), terminate=(), comments="",
+                  execution_node="ALL"):
         component = {
             "identifier": ident(self.name + "/" + name), "name": name, "type": type_, "bundle": bundle(coordinates),
             "properties": properties, "propertyDescriptors": descriptors(properties, services, dynamic),
-            "style": {}, "schedulingPeriod": "0 sec", "schedulingStrategy": "TIMER_DRIVEN", "executionNode": "ALL",
+            "style": {}, "schedulingPeriod": "0 sec", "schedulingStrategy": "TIMER_DRIVEN", "executionNode": execution_node,
             "penaltyDuration": "30 sec", "yieldDuration": "1 sec", "bulletinLevel": "WARN", "runDurationMillis": 0,
             "concurrentlySchedulableTaskCount": 1, "autoTerminatedRelationships": list(terminate),
             "scheduledState": "ENABLED", "retryCount": 10, "retriedRelationships": [],
@@ -61,7 +62,8 @@ class Group:
         self.processors.append(component)
         return component
 
-    def connect(self, source, destination, relationships, load_balance=False):
+    def connect(self, source, destination, relationships, load_balance=None, partition_by=""):
+        """load_balance: None (stays on the node), "ROUND_ROBIN", or "PARTITION_BY_ATTRIBUTE" with partition_by."""
         name = source["name"] + " -> " + destination["name"] + " (" + ",".join(relationships) + ")"
         self.connections.append({
             "identifier": ident(self.name + "/" + name), "name": "",
@@ -70,9 +72,13 @@ class Group:
                             "name": destination["name"]},
             "selectedRelationships": relationships, "backPressureObjectThreshold": 10000,
             "backPressureDataSizeThreshold": "1 GB", "flowFileExpiration": "0 sec", "prioritizers": [], "bends": [],
-            "loadBalanceStrategy": "ROUND_ROBIN" if load_balance else "DO_NOT_LOAD_BALANCE",
-            "partitioningAttribute": "", "loadBalanceCompression": "DO_NOT_COMPRESS", "labelIndex": 1, "zIndex": 0,
+            "loadBalanceStrategy": load_balance or "DO_NOT_LOAD_BALANCE",
+            "partitioningAttribute": partition_by, "loadBalanceCompression": "DO_NOT_COMPRESS", "labelIndex": 1, "zIndex": 0,
             "componentType": "CONNECTION", "groupIdentifier": self.id})
+
+    def retry_on_failure(self, processor):
+        """A failure that may pass (a full disk, a permission fixed later) loops back: the processor penalizes and retries."""
+        self.connect(processor, processor, ["failure"])
 
     def definition(self, parameters):
         return {
@@ -120,11 +126,11 @@ def mimic_cxr_to_prompts():
     p = group.processor
     list_reports = p("List reports", "org.apache.nifi.processors.standard.ListFile", STANDARD,
                      {"Input Directory": "#{reports.directory}", "Recurse Subdirectories": "true",
-                      "File Filter": r"s\d+\.txt", "Minimum File Age": "0 sec"}, 0, 0,
-                     comments="Lists every report once (state kept); add files and they are picked up")
+                      "File Filter": r"s\d+\.txt", "Minimum File Age": "#{listing.min.file.age}"}, 0, 0,
+                     comments="Lists every report once (state kept); a file younger than the minimum age (still being "
+                              "copied) waits for the next listing", execution_node="PRIMARY")
     fetch = p("Fetch report", "org.apache.nifi.processors.standard.FetchFile", STANDARD,
-              {"File to Fetch": "${absolute.path}/${filename}", "Completion Strategy": "None"}, 0, 200,
-              terminate=["not.found", "permission.denied"])
+              {"File to Fetch": "${absolute.path}/${filename}", "Completion Strategy": "None"}, 0, 200)
     extract = p("Extract impression", "io.memaudit.nifi.ExtractReportSection", MEMAUDIT,
                 {"Section Preference": "#{section.preference}"}, 0, 400)
     ids = p("Ids from path", "org.apache.nifi.processors.attributes.UpdateAttribute", UPDATE_ATTRIBUTE,
@@ -153,15 +159,15 @@ def mimic_cxr_to_prompts():
              {"filename": "prompts-${now():format('yyyyMMdd-HHmmss')}-${uuid}.jsonl"}, 0, 1600, dynamic=("filename",))
     write = p("Write dataset", "org.apache.nifi.processors.standard.PutFile", STANDARD,
               {"Directory": "#{output.directory}", "Conflict Resolution Strategy": "fail"}, 0, 1800,
-              terminate=["success"])
+              terminate=["success"], comments="failure (a full disk, a name taken) retries, penalized")
     rejects = p("Write rejects", "org.apache.nifi.processors.standard.PutFile", STANDARD,
                 {"Directory": "#{rejects.directory}", "Conflict Resolution Strategy": "replace"}, 500, 800,
-                terminate=["success", "failure"],
+                terminate=["success"],
                 comments="Reports without usable text (report.error says why) and studies without images")
     c = group.connect
     c(list_reports, fetch, ["success"])
     c(fetch, extract, ["success"])
-    c(fetch, rejects, ["failure"])
+    c(fetch, rejects, ["failure", "not.found", "permission.denied"])
     c(extract, ids, ["success"])
     c(extract, rejects, ["failure"])
     c(ids, to_json, ["success"])
@@ -174,11 +180,15 @@ def mimic_cxr_to_prompts():
     c(merge, name, ["merged"])
     c(merge, rejects, ["failure"])
     c(name, write, ["success"])
+    group.retry_on_failure(write)
+    group.retry_on_failure(rejects)
     return group.definition([
         ("reports.directory", "/data/mimic-cxr-reports/files", "Root of MIMIC-CXR's reports tree (the files/ folder)"),
         ("metadata.file", "/data/mimic-cxr-jpg/mimic-cxr-2.0.0-metadata.csv", "MIMIC-CXR-JPG's metadata CSV"),
         ("output.directory", "/data/memaudit/prompts", "Where the prompt dataset (JSON Lines) is written"),
         ("rejects.directory", "/data/memaudit/rejects", "Where reports without a prompt or image are written"),
+        ("listing.min.file.age", "1 min",
+         "A report younger than this is not listed yet (a file still being copied is never read half-written)"),
         ("section.preference", "impression,findings,last-paragraph", "Sections to take the prompt from, in order"),
         ("dataset.min.records", "100000", "Records to gather before writing a dataset file"),
         ("dataset.max.wait", "5 min", "Longest wait before writing a smaller dataset file"),
@@ -187,77 +197,130 @@ def mimic_cxr_to_prompts():
 
 def curate_and_gate():
     group = Group("Curate and gate a prompt dataset",
-                  "Randomizes de-identification markers, scores memorization with dmem, copies memorized records to review, "
-                  "merges the scored records into a dataset and gates its release on them.",
+                  "Randomizes de-identification markers, splits each dataset into chunks that every node of a cluster "
+                  "scores for memorization (dmem), copies memorized records to review, reassembles each dataset exactly "
+                  "from its scored chunks and gates its release on all of its records.",
                   "memaudit curate")
     reader, writer = json_services(group)
     model = group.service("Diffusion model", "io.memaudit.nifi.service.StandardDiffusionModelService", MEMAUDIT_SERVICE,
                           {"Model Bundle Directory": "#{model.directory}", "Device": "#{model.device}",
                            "Maximum Batch Size": "16"}, ["io.memaudit.nifi.DiffusionModelService"])
     p = group.processor
+    put = "org.apache.nifi.processors.standard.PutFile"
+    update = "org.apache.nifi.processors.attributes.UpdateAttribute"
     list_datasets = p("List datasets", "org.apache.nifi.processors.standard.ListFile", STANDARD,
-                      {"Input Directory": "#{input.directory}", "File Filter": r".*\.jsonl", "Minimum File Age": "0 sec"},
-                      0, 0)
+                      {"Input Directory": "#{input.directory}", "File Filter": r".*\.jsonl",
+                       "Minimum File Age": "#{input.min.file.age}"}, 0, 0, execution_node="PRIMARY",
+                      comments="On the primary node only (every node would list the same files); a file younger than "
+                               "the minimum age (still being copied) waits for the next listing")
     fetch = p("Fetch dataset", "org.apache.nifi.processors.standard.FetchFile", STANDARD,
-              {"File to Fetch": "${absolute.path}/${filename}", "Completion Strategy": "None"}, 0, 200,
-              terminate=["not.found", "permission.denied"])
+              {"File to Fetch": "${absolute.path}/${filename}", "Completion Strategy": "None"}, 0, 200)
     randomize = p("Randomize markers", "io.memaudit.nifi.RandomizeDeidMarkers", MEMAUDIT,
                   {"Record Reader": reader, "Record Writer": writer, "Text Field": "#{text.field}",
                    "Replacement Strategy": "random-tag", "Random Seed": "#{seed}",
                    "Record Key Field": "#{record.key.field}"}, 0, 400,
                   services=("Record Reader", "Record Writer"))
+    identity = p("Name the dataset", update, UPDATE_ATTRIBUTE,
+                 {"dataset.name": "${filename}", "dataset.record.count": "${record.count}"}, 0, 600,
+                 dynamic=("dataset.name", "dataset.record.count"),
+                 comments="Every chunk carries its dataset's name and record count")
+    split = p("Split into chunks", "org.apache.nifi.processors.standard.SplitRecord", STANDARD,
+              {"Record Reader": reader, "Record Writer": writer, "Records Per Split": "#{chunk.records}"}, 0, 800,
+              services=("Record Reader", "Record Writer"), terminate=["original"],
+              comments="fragment.identifier, fragment.index and fragment.count on each chunk")
     score = p("Score memorization", "io.memaudit.nifi.ScoreMemorization", MEMAUDIT,
               {"Record Reader": reader, "Record Writer": writer, "Diffusion Model Service": model,
                "Text Field": "#{text.field}", "Scoring Mode": "#{scoring.mode}",
                "Memorization Threshold": "#{memorization.threshold}",
                "Screening Threshold": "#{screening.threshold}", "Generations": "#{generations}", "Steps": "#{steps}",
-               "Random Seed": "#{seed}", "Batch Size": "16"}, 0, 600,
-              services=("Record Reader", "Record Writer", "Diffusion Model Service"), terminate=["original"])
-    review = p("Write memorized for review", "org.apache.nifi.processors.standard.PutFile", STANDARD,
-               {"Directory": "#{review.directory}", "Conflict Resolution Strategy": "replace"}, 500, 600,
-               terminate=["success", "failure"])
-    merge = p("Merge released records", "org.apache.nifi.processors.standard.MergeRecord", STANDARD,
-              {"record-reader": reader, "record-writer": writer, "merge-strategy": "Bin-Packing Algorithm",
-               "min-records": "#{dataset.min.records}", "max-records": "1000000", "max-bin-age": "#{dataset.max.wait}"},
-              0, 800, services=("record-reader", "record-writer"), terminate=["original"])
+               "Random Seed": "#{seed}", "Batch Size": "16", "Scored Output": "one-per-input"}, 0, 1000,
+              services=("Record Reader", "Record Writer", "Diffusion Model Service"),
+              terminate=["original", "not memorized"],
+              comments="One scored child per chunk (fragment attributes kept) to 'scored'; a copy of the memorized "
+                       "records to 'memorized'; a chunk with an unscored record goes whole to failure")
+    review_name = p("Name review chunk", update, UPDATE_ATTRIBUTE,
+                    {"filename": "${dataset.name}.chunk-${fragment.index}-of-${fragment.count}.memorized.jsonl"},
+                    500, 1000, dynamic=("filename",))
+    review = p("Write memorized for review", put, STANDARD,
+               {"Directory": "#{review.directory}", "Conflict Resolution Strategy": "replace"}, 500, 1200,
+               terminate=["success"])
+    merge = p("Reassemble the dataset", "org.apache.nifi.processors.standard.MergeRecord", STANDARD,
+              {"record-reader": reader, "record-writer": writer, "merge-strategy": "Defragment",
+               "max-records": "1000000000", "max-bin-age": "#{chunk.max.wait}", "max.bin.count": "#{datasets.in.flight}"},
+              0, 1200, services=("record-reader", "record-writer"), terminate=["original"],
+              comments="Defragment: waits for every chunk of a dataset (fragment.count); a dataset whose chunks do not "
+                       "all arrive within the wait goes to failure, never to the gate")
+    whole = p("Check the dataset is whole", "org.apache.nifi.processors.standard.RouteOnAttribute", STANDARD,
+              {"Routing Strategy": "Route to Property name",
+               "whole": "${record.count:equals(${dataset.record.count})}"}, 0, 1400, dynamic=("whole",),
+              comments="The reassembled record count must be the dataset's")
     gate = p("Release gate", "io.memaudit.nifi.EvaluateReleaseGate", MEMAUDIT,
              {"Record Reader": reader, "Memorization Threshold": "#{memorization.threshold}",
-              "Maximum Memorized Fraction": "#{gate.max.memorized.fraction}", "Text Field": "#{text.field}"}, 0, 1000,
+              "Maximum Memorized Fraction": "#{gate.max.memorized.fraction}", "Text Field": "#{text.field}"}, 0, 1600,
              services=("Record Reader",))
-    approved = p("Write approved", "org.apache.nifi.processors.standard.PutFile", STANDARD,
-                 {"Directory": "#{approved.directory}", "Conflict Resolution Strategy": "replace"}, 0, 1200,
-                 terminate=["success", "failure"])
-    rejected = p("Write rejected", "org.apache.nifi.processors.standard.PutFile", STANDARD,
-                 {"Directory": "#{rejected.directory}", "Conflict Resolution Strategy": "replace"}, 500, 1200,
-                 terminate=["success", "failure"])
-    reports = p("Write gate reports", "org.apache.nifi.processors.standard.PutFile", STANDARD,
-                {"Directory": "#{reports.directory}", "Conflict Resolution Strategy": "replace"}, 1000, 1200,
-                terminate=["success", "failure"])
-    failures = p("Write failures", "org.apache.nifi.processors.standard.PutFile", STANDARD,
+    approved = p("Write approved", put, STANDARD,
+                 {"Directory": "#{approved.directory}", "Conflict Resolution Strategy": "replace"}, 0, 1800,
+                 terminate=["success"])
+    rejected = p("Write rejected", put, STANDARD,
+                 {"Directory": "#{rejected.directory}", "Conflict Resolution Strategy": "replace"}, 500, 1800,
+                 terminate=["success"])
+    reports = p("Write gate reports", put, STANDARD,
+                {"Directory": "#{reports.directory}", "Conflict Resolution Strategy": "replace"}, 1000, 1800,
+                terminate=["success"])
+    incomplete_name = p("Name incomplete dataset", update, UPDATE_ATTRIBUTE,
+                        {"filename": "${dataset.name}.incomplete.${fragment.index:replaceNull('merged')}-of-"
+                                     "${fragment.count}.jsonl",
+                         "memaudit.incomplete": "dataset ${dataset.name}: its chunks did not all arrive"},
+                        1000, 1200, dynamic=("filename", "memaudit.incomplete"))
+    incomplete = p("Write incomplete datasets", put, STANDARD,
+                   {"Directory": "#{incomplete.directory}", "Conflict Resolution Strategy": "replace"}, 1000, 1400,
+                   terminate=["success"], comments="Datasets that were never gated, one file per chunk that arrived")
+    failed_chunk = p("Name failed chunk", update, UPDATE_ATTRIBUTE,
+                     {"filename": "${dataset.name}.chunk-${fragment.index}-of-${fragment.count}.failed.jsonl"},
+                     1000, 800, dynamic=("filename",))
+    failures = p("Write failures", put, STANDARD,
                  {"Directory": "#{failure.directory}", "Conflict Resolution Strategy": "replace"}, 1000, 600,
-                 terminate=["success", "failure"])
+                 terminate=["success"])
     c = group.connect
     c(list_datasets, fetch, ["success"])
     c(fetch, randomize, ["success"])
-    c(fetch, failures, ["failure"])
-    c(randomize, score, ["success"], load_balance=True)
+    c(fetch, failures, ["failure", "not.found", "permission.denied"])
+    c(randomize, identity, ["success"])
     c(randomize, failures, ["failure"])
-    c(score, review, ["memorized"])
-    # The gate decides on the whole scored dataset (memorized records included), so its memorized-fraction and marker
-    # rules can reject it; the review directory gets a copy of the memorized records for people to look at.
-    c(score, merge, ["memorized", "not memorized"])
-    c(score, failures, ["failure"])
-    c(merge, gate, ["merged"])
-    c(merge, failures, ["failure"])
+    c(identity, split, ["success"])
+    c(split, score, ["splits"], load_balance="ROUND_ROBIN")
+    c(split, failures, ["failure"])
+    c(score, review_name, ["memorized"])
+    c(review_name, review, ["success"])
+    # every scored chunk of a dataset meets on one node (partitioned by the dataset's identity) and is reassembled there
+    c(score, merge, ["scored"], load_balance="PARTITION_BY_ATTRIBUTE", partition_by="fragment.identifier")
+    c(score, failed_chunk, ["failure"])
+    c(failed_chunk, failures, ["success"])
+    c(merge, whole, ["merged"])
+    c(merge, incomplete_name, ["failure"])
+    c(whole, gate, ["whole"])
+    c(whole, incomplete_name, ["unmatched"])
+    c(incomplete_name, incomplete, ["success"])
     c(gate, approved, ["approved"])
     c(gate, rejected, ["rejected"])
     c(gate, reports, ["report"])
     c(gate, failures, ["failure"])
+    for writer_ in (review, approved, rejected, reports, incomplete, failures):
+        group.retry_on_failure(writer_)
     return group.definition([
         ("input.directory", "/data/memaudit/incoming", "Where JSON Lines prompt datasets arrive"),
+        ("input.min.file.age", "1 min",
+         "A dataset file younger than this is not listed yet (a file still being copied is never read half-written)"),
         ("text.field", "/prompt", "RecordPath of the caption"),
         ("record.key.field", "/image", "RecordPath of a per-record id mixed into the marker seed"),
         ("seed", "20250207", "Seed for marker randomization and scoring noise"),
+        ("chunk.records", "256",
+         "Records per chunk: the unit one node scores in one task. A few times the scoring batch size (16) keeps the "
+         "GPU busy; smaller chunks spread a dataset over more nodes and lose less work to a crash"),
+        ("chunk.max.wait", "6 hours",
+         "Longest wait for every scored chunk of a dataset; longer than the slowest dataset's scoring plus a node "
+         "restart. A dataset still incomplete then goes to the incomplete directory, never to the gate"),
+        ("datasets.in.flight", "100", "Datasets being reassembled at once per node (MergeRecord bins)"),
         ("model.directory", "/models/radedit", "Model bundle directory (memaudit's bundle format)"),
         ("model.device", "auto", "auto, cpu or gpu:N (one GPU per node in a cluster)"),
         ("scoring.mode", "two-stage", "full, first-step or two-stage"),
@@ -269,10 +332,10 @@ def curate_and_gate():
         ("approved.directory", "/data/memaudit/approved", "Datasets cleared for release"),
         ("rejected.directory", "/data/memaudit/rejected", "Datasets the gate stopped"),
         ("reports.directory", "/data/memaudit/gate-reports", "The gate's JSON reports"),
+        ("incomplete.directory", "/data/memaudit/incomplete",
+         "Datasets whose chunks never all arrived (named <dataset>.incomplete.<chunk>-of-<count>.jsonl); never gated"),
         ("failure.directory", "/data/memaudit/failures", "Anything that could not be processed"),
         ("gate.max.memorized.fraction", "0.01", "Largest share of memorized records the gate accepts"),
-        ("dataset.min.records", "100000", "Records to gather before gating a dataset"),
-        ("dataset.max.wait", "5 min", "Longest wait before gating a smaller dataset"),
     ])
 
 

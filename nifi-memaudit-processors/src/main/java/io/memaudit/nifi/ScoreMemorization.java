@@ -161,6 +161,17 @@ public class ScoreMemorization extends AbstractProcessor {
             .description("How many of the trajectory's first steps token significance averages over.")
             .required(true).defaultValue("1").addValidator(StandardValidators.POSITIVE_INTEGER_VALIDATOR).build();
 
+    static final AllowableValue BY_OUTCOME = new AllowableValue("by-outcome", "by outcome",
+            "One child per outcome: 'memorized', 'not memorized', 'failure'.");
+    static final AllowableValue ONE_PER_INPUT = new AllowableValue("one-per-input", "one per input",
+            "One child on 'scored' with every record of the input, in order, and the input's attributes (fragment.* kept, "
+                    + "so MergeRecord's Defragment reassembles a split dataset exactly); a copy of the memorized records still "
+                    + "goes to 'memorized' for review. An input with any record that could not be scored goes whole to "
+                    + "'failure' instead (fail closed: its dataset never reassembles).");
+    static final PropertyDescriptor SCORED_OUTPUT = new PropertyDescriptor.Builder()
+            .name("Scored Output").description("How the scored records leave the processor.")
+            .required(true).allowableValues(BY_OUTCOME, ONE_PER_INPUT).defaultValue(BY_OUTCOME.getValue()).build();
+
     static final Relationship REL_MEMORIZED = new Relationship.Builder()
             .name("memorized").description("Records scoring at or above the Memorization Threshold").build();
     static final Relationship REL_NOT_MEMORIZED = new Relationship.Builder()
@@ -168,13 +179,17 @@ public class ScoreMemorization extends AbstractProcessor {
     static final Relationship REL_FAILURE = new Relationship.Builder()
             .name("failure").description("Records that could not be scored (score_error says why), or whole FlowFiles that could "
                     + "not be read (memaudit.error)").build();
+    static final Relationship REL_SCORED = new Relationship.Builder()
+            .name("scored").description("With Scored Output 'one per input': every record of a fully scored input, as one child")
+            .build();
     static final Relationship REL_ORIGINAL = new Relationship.Builder()
             .name("original").description("The input FlowFile, once its records have been routed").build();
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(RECORD_READER, RECORD_WRITER, MODEL_SERVICE, TEXT_FIELD,
             SCORING_MODE, MEMORIZATION_THRESHOLD, SCREENING_THRESHOLD, GENERATIONS, STEPS, GUIDANCE_SCALE, RANDOM_SEED, BATCH_SIZE,
-            TOP_TOKENS, SIGNIFICANCE_STEPS, MarkerProperties.MARKER_DIALECTS, MarkerProperties.CUSTOM_MARKER_PATTERN);
-    private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_MEMORIZED, REL_NOT_MEMORIZED, REL_FAILURE, REL_ORIGINAL);
+            TOP_TOKENS, SIGNIFICANCE_STEPS, MarkerProperties.MARKER_DIALECTS, MarkerProperties.CUSTOM_MARKER_PATTERN, SCORED_OUTPUT);
+    private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_MEMORIZED, REL_NOT_MEMORIZED, REL_FAILURE, REL_ORIGINAL,
+            REL_SCORED);
     private static final RecordField TRUNCATED = new RecordField("prompt_truncated", RecordFieldType.BOOLEAN.getDataType());
     private static final RecordField SCORE_ERROR = new RecordField("score_error", RecordFieldType.STRING.getDataType());
     private static final RecordField TOP_TOKENS_FIELD = new RecordField("top_tokens", RecordFieldType.STRING.getDataType());
@@ -252,6 +267,7 @@ public class ScoreMemorization extends AbstractProcessor {
         final boolean attributing = context.getProperty(TOP_TOKENS).asInteger() > 0;
         final int top = context.getProperty(TOP_TOKENS).asInteger();
         final Map<Relationship, Long> counts = new HashMap<>();
+        final boolean onePerInput = ONE_PER_INPUT.getValue().equals(context.getProperty(SCORED_OUTPUT).getValue());
 
         try (InputStream in = session.read(original);
              RecordReader reader = readerFactory.createRecordReader(attributes, in, -1, getLogger())) {
@@ -278,7 +294,15 @@ public class ScoreMemorization extends AbstractProcessor {
                     record.setValue(MARKER_RANK, attributed == null ? NOT_ATTRIBUTED : attributed.markerRank());
                 }
                 record.incorporateInactiveFields();
-                children.writer(routing.relationship(), record, session, original, writerFactory, attributes).write(record);
+                if (onePerInput) {
+                    // every record to one child (its fate decided once the whole input is known); memorized ones copied
+                    children.writer(REL_SCORED, record, session, original, writerFactory, attributes).write(record);
+                    if (routing.relationship() == REL_MEMORIZED) {
+                        children.writer(REL_MEMORIZED, record, session, original, writerFactory, attributes).write(record);
+                    }
+                } else {
+                    children.writer(routing.relationship(), record, session, original, writerFactory, attributes).write(record);
+                }
                 counts.merge(routing.relationship(), 1L, Long::sum);
             }
         } catch (final ProcessException e) {
@@ -288,7 +312,9 @@ public class ScoreMemorization extends AbstractProcessor {
         }
         final Map<Relationship, FlowFile> written = children.finish(session);
         session.getProvenanceReporter().fork(original, written.values());
-        written.forEach((relationship, child) -> session.transfer(child, relationship));
+        final boolean unscored = counts.getOrDefault(REL_FAILURE, 0L) > 0;
+        written.forEach((relationship, child) -> session.transfer(child,
+                onePerInput && unscored && relationship == REL_SCORED ? REL_FAILURE : relationship));
         session.transfer(session.putAllAttributes(original, Map.of(
                 MEMORIZED_COUNT, String.valueOf(counts.getOrDefault(REL_MEMORIZED, 0L)),
                 NOT_MEMORIZED_COUNT, String.valueOf(counts.getOrDefault(REL_NOT_MEMORIZED, 0L)),

@@ -28,8 +28,12 @@ import org.w3c.dom.NodeList;
  */
 final class ExtensionManifests {
 
-    /** One processor or controller service: its property names and whether it takes dynamic properties. */
-    record Extension(Set<String> properties, boolean dynamicProperties) {
+    /**
+     * One processor or controller service: its property names, whether it takes dynamic properties, its relationships, and
+     * whether each dynamic property also names a relationship (RouteOnAttribute).
+     */
+    record Extension(Set<String> properties, boolean dynamicProperties, Set<String> relationships,
+                     boolean dynamicRelationships) {
     }
 
     /** One NAR's coordinates and extensions, by type name. */
@@ -71,8 +75,19 @@ final class ExtensionManifests {
                                 }
                             }
                         }
+                        final Set<String> relationships = new LinkedHashSet<>();
+                        final Element relationshipsElement = child(extension, "relationships");
+                        if (relationshipsElement != null) {
+                            for (Node relationship = relationshipsElement.getFirstChild(); relationship != null;
+                                 relationship = relationship.getNextSibling()) {
+                                if (relationship instanceof Element element && element.getTagName().equals("relationship")) {
+                                    relationships.add(child(element, "name").getTextContent());
+                                }
+                            }
+                        }
                         extensions.put(child(extension, "name").getTextContent(),
-                                new Extension(properties, child(extension, "dynamicProperties") != null));
+                                new Extension(properties, child(extension, "dynamicProperties") != null, relationships,
+                                        child(extension, "dynamicRelationship") != null));
                     }
                 } catch (final Exception e) {
                     throw new IOException(file + ": cannot read META-INF/docs/extension-manifest.xml: " + e.getMessage(), e);
@@ -105,6 +120,56 @@ final class ExtensionManifests {
     List<String> problems(final String flowName, final JsonNode flow, final String requiredGroup) {
         final List<String> problems = new ArrayList<>();
         checkGroup(flowName, flow.path("flowContents"), requiredGroup, problems);
+        return problems;
+    }
+
+    /**
+     * Every wiring fault of {@code flow}'s processors whose NAR is here, one line each: a relationship (from the manifest,
+     * plus dynamic properties where they name relationships) that is neither connected nor auto-terminated, and a failure
+     * relationship (a name with "fail", not.found, permission.denied) that is auto-terminated. Empty when sound.
+     */
+    List<String> wiringProblems(final String flowName, final JsonNode flow) {
+        final List<String> problems = new ArrayList<>();
+        final JsonNode group = flow.path("flowContents");
+        for (final JsonNode processor : group.path("processors")) {
+            final Nar nar = narsByArtifact.get(processor.path("bundle").path("artifact").asText());
+            final Extension extension = nar == null ? null : nar.extensions().get(processor.path("type").asText());
+            if (extension == null) {
+                continue;
+            }
+            final Set<String> relationships = new LinkedHashSet<>(extension.relationships());
+            if (extension.dynamicRelationships()) {
+                processor.path("properties").fieldNames().forEachRemaining(property -> {
+                    if (processor.path("propertyDescriptors").path(property).path("dynamic").asBoolean(false)) {
+                        relationships.add(property);
+                    }
+                });
+            }
+            if (processor.path("type").asText().endsWith(".LookupRecord")) {
+                // the manifest lists the relationships of both routing strategies; a processor has one set
+                relationships.removeAll("route-to-success".equals(processor.path("properties").path("routing-strategy").asText())
+                        ? Set.of("matched", "unmatched") : Set.of("success"));
+            }
+            final Set<String> terminated = new LinkedHashSet<>();
+            processor.path("autoTerminatedRelationships").forEach(name -> terminated.add(name.asText()));
+            final Set<String> connected = new LinkedHashSet<>();
+            for (final JsonNode connection : group.path("connections")) {
+                if (connection.path("source").path("id").asText().equals(processor.path("identifier").asText())) {
+                    connection.path("selectedRelationships").forEach(name -> connected.add(name.asText()));
+                }
+            }
+            final String name = flowName + ": '" + processor.path("name").asText() + "'";
+            for (final String relationship : relationships) {
+                final boolean failure = relationship.contains("fail") || relationship.equals("not.found")
+                        || relationship.equals("permission.denied");
+                if (!terminated.contains(relationship) && !connected.contains(relationship)) {
+                    problems.add(name + ": relationship '" + relationship + "' is neither connected nor auto-terminated");
+                } else if (terminated.contains(relationship) && failure) {
+                    problems.add(name + ": failure relationship '" + relationship + "' is auto-terminated; connect it to a "
+                            + "failure directory or back to the processor (retry)");
+                }
+            }
+        }
         return problems;
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,9 +43,40 @@ class FlowDefinitionsMatchNarManifestsIT {
         for (final Path flow : flows) {
             assertEquals(List.of(), manifests.problems(flow.getFileName().toString(), JSON.readTree(flow.toFile()), MEMAUDIT),
                     flow + " does not match the NARs");
+            assertEquals(List.of(), manifests.wiringProblems(flow.getFileName().toString(), JSON.readTree(flow.toFile())),
+                    flow + " loses or strands FlowFiles");
         }
         System.out.println("Flows checked against the NARs in " + LIB + "; bundles without a NAR here (not checked): "
                 + manifests.unchecked());
+    }
+
+    @Test
+    void anAutoTerminatedFailureAndAnUnconnectedRelationshipAreReported() throws IOException {
+        final JsonNode flow = JSON.readTree(FLOWS.resolve("curate-and-gate.json").toFile());
+        String scoreId = "";
+        for (final JsonNode processor : flow.path("flowContents").path("processors")) {
+            switch (processor.path("name").asText()) {
+                case "Write approved" -> ((ArrayNode) processor.path("autoTerminatedRelationships")).add("failure");
+                case "Score memorization" -> scoreId = processor.path("identifier").asText();
+                default -> {
+                }
+            }
+        }
+        final ArrayNode connections = (ArrayNode) flow.path("flowContents").path("connections");
+        for (int i = connections.size() - 1; i >= 0; i--) {
+            final JsonNode connection = connections.get(i);
+            if (connection.path("source").path("id").asText().equals(scoreId)
+                    && connection.path("selectedRelationships").toString().contains("\"scored\"")) {
+                connections.remove(i);
+            }
+        }
+        final List<String> problems = manifests.wiringProblems("mutated", flow);
+        assertEquals(2, problems.size(), "problems found: " + problems);
+        assertEquals(List.of(true, true), List.of(
+                problems.contains("mutated: 'Score memorization': relationship 'scored' is neither connected nor auto-terminated"),
+                problems.contains("mutated: 'Write approved': failure relationship 'failure' is auto-terminated; connect it to "
+                        + "a failure directory or back to the processor (retry)")),
+                "problems found: " + problems);
     }
 
     @Test

@@ -40,14 +40,20 @@ public final class NiFiServer implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(500);
 
     private final Path runDirectory;
-    private final Process process;
+    private final List<String> command;
+    private final Map<String, String> environment;
     private final Thread shutdownHook;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final int port;
     private final URI api;
+    private volatile Process process;
 
-    private NiFiServer(final Path runDirectory, final Process process, final int port) {
+    private NiFiServer(final Path runDirectory, final List<String> command, final Map<String, String> environment,
+                       final int port) {
         this.runDirectory = runDirectory;
-        this.process = process;
+        this.command = List.copyOf(command);
+        this.environment = Map.copyOf(environment);
+        this.port = port;
         this.api = URI.create("http://127.0.0.1:" + port + "/nifi-api/");
         this.shutdownHook = new Thread(this::stopProcessAndDelete, "stop NiFi " + port);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -64,22 +70,49 @@ public final class NiFiServer implements AutoCloseable {
      */
     public static NiFiServer start(final Path home, final Path runDirectory, final Map<String, String> environment,
                                    final List<String> javaOptions, final Duration startTimeout) throws IOException {
+        final NiFiServer server = launch(home, runDirectory, environment, javaOptions, freePort(), Map.of(), Map.of());
+        try {
+            server.waitUntilUp(startTimeout, true);
+        } catch (final RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /**
+     * Writes the configuration and starts NiFi without waiting for it (a cluster node waits for its peers): HTTP on
+     * {@code port}, {@code properties} replacing or adding nifi.properties entries (cluster, ZooKeeper, load balancing),
+     * {@code confFiles} written into {@code conf/} by name, replacing the test resources of the same name.
+     */
+    public static NiFiServer launch(final Path home, final Path runDirectory, final Map<String, String> environment,
+                                    final List<String> javaOptions, final int port, final Map<String, String> properties,
+                                    final Map<String, String> confFiles) throws IOException {
         final Path lib = home.resolve("lib").toAbsolutePath();
         if (!Files.isDirectory(lib)) {
             throw new IllegalStateException(lib + ": missing; it is assembled by maven-dependency-plugin in the "
                     + "pre-integration-test phase (run ./mvnw -B verify -pl nifi-memaudit-integration-tests -am)");
         }
-        final int port = freePort();
         final Path conf = Files.createDirectories(runDirectory.resolve("conf"));
         Files.createDirectories(runDirectory.resolve("logs"));
-        final String properties = resource("nifi.properties")
+        String nifiProperties = resource("nifi.properties")
                 .replace("${lib.directory}", lib.toString())
                 .replace("${nar.working.directory}", home.resolve("work/nar").toAbsolutePath().toString())
                 .replace("${http.port}", String.valueOf(port))
                 .replace("${sensitive.props.key}", HexFormat.of().formatHex(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8)));
-        Files.writeString(conf.resolve("nifi.properties"), properties);
+        for (final Map.Entry<String, String> property : properties.entrySet()) {
+            final java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(
+                    property.getKey()) + "=.*$").matcher(nifiProperties);
+            final String replacement = property.getKey() + "=" + property.getValue();
+            nifiProperties = line.find() ? line.replaceFirst(java.util.regex.Matcher.quoteReplacement(replacement))
+                    : nifiProperties + "\n" + replacement + "\n";
+        }
+        Files.writeString(conf.resolve("nifi.properties"), nifiProperties);
         Files.writeString(conf.resolve("logback.xml"), resource("logback.xml"));
         Files.writeString(conf.resolve("state-management.xml"), resource("state-management.xml"));
+        for (final Map.Entry<String, String> file : confFiles.entrySet()) {
+            Files.writeString(conf.resolve(file.getKey()), file.getValue());
+        }
 
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -88,23 +121,57 @@ public final class NiFiServer implements AutoCloseable {
                 "-Dnifi.properties.file.path=" + conf.resolve("nifi.properties"),
                 "-Dlogback.configurationFile=" + conf.resolve("logback.xml"),
                 "-cp", conf + java.io.File.pathSeparator + lib + "/*", "org.apache.nifi.NiFi"));
-        final ProcessBuilder builder = new ProcessBuilder(command).directory(runDirectory.toFile()).redirectErrorStream(true)
-                .redirectOutput(runDirectory.resolve("logs/nifi.log").toFile());
-        builder.environment().putAll(environment);
-        final NiFiServer server = new NiFiServer(runDirectory, builder.start(), port);
-        try {
-            server.waitUntilUp(startTimeout);
-        } catch (final RuntimeException | Error e) {
-            server.close();
-            throw e;
-        }
+        final NiFiServer server = new NiFiServer(runDirectory, command, environment, port);
+        server.process = server.startProcess();
         return server;
     }
 
-    private static int freePort() throws IOException {
+    private Process startProcess() throws IOException {
+        final ProcessBuilder builder = new ProcessBuilder(command).directory(runDirectory.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(runDirectory.resolve("logs/nifi.log").toFile()));
+        builder.environment().putAll(environment);
+        return builder.start();
+    }
+
+    /** A free TCP port on the loopback interface (for a node's HTTP, cluster protocol, load-balance and ZooKeeper ports). */
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
+    }
+
+    /** This server's HTTP port. */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Kills NiFi's JVM with SIGKILL (no shutdown hook, no graceful stop: what a power cut or the OOM killer does) and waits
+     * until it is gone; fails unless the JVM died of signal 9 (exit status 137).
+     */
+    public void kill() {
+        final Process running = process;
+        running.destroyForcibly();
+        try {
+            if (!running.waitFor(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("NiFi (pid " + running.pid() + ") still alive 30 s after SIGKILL");
+            }
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        if (running.exitValue() != 128 + 9) {
+            throw new AssertionError("NiFi (pid " + running.pid() + ") exited with " + running.exitValue()
+                    + ", not 137 (killed by SIGKILL)");
+        }
+    }
+
+    /** Starts NiFi again on the same configuration, repositories and port, after {@link #kill()}; does not wait. */
+    public void restart() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("NiFi is still running");
+        }
+        process = startProcess();
     }
 
     private static String resource(final String name) throws IOException {
@@ -116,14 +183,19 @@ public final class NiFiServer implements AutoCloseable {
         }
     }
 
-    private void waitUntilUp(final Duration timeout) {
+    /**
+     * Waits until NiFi's HTTP server answers: with {@code ok} an HTTP 200 from flow/about (a standalone server is ready),
+     * else any HTTP answer (a cluster node answers 409 until it has joined; wait for that with {@link #clusterSummary}).
+     */
+    public void waitUntilUp(final Duration timeout, final boolean ok) {
         await("NiFi's REST API at " + api, timeout, () -> {
             if (!process.isAlive()) {
                 throw new IllegalStateException("NiFi exited with code " + process.exitValue() + " while starting\n" + logTail(80));
             }
             try {
-                return http.send(HttpRequest.newBuilder(api.resolve("flow/about")).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                final int status = http.send(HttpRequest.newBuilder(api.resolve("flow/about")).timeout(Duration.ofSeconds(5))
+                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+                return ok ? status == 200 : status > 0;
             } catch (final ConnectException e) {
                 return false;
             } catch (final IOException e) {
@@ -149,6 +221,20 @@ public final class NiFiServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
+        }
+    }
+
+    /** This node's view of the cluster (flow/cluster/summary), or an empty object while it does not answer 200. */
+    public JsonNode clusterSummary() {
+        try {
+            final HttpResponse<String> response = http.send(HttpRequest.newBuilder(api.resolve("flow/cluster/summary"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? JSON.readTree(response.body()).path("clusterSummary") : JSON.createObjectNode();
+        } catch (final IOException e) {
+            return JSON.createObjectNode();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
@@ -243,6 +329,7 @@ public final class NiFiServer implements AutoCloseable {
     }
 
     private void stopProcessAndDelete() {
+        final Process process = this.process;
         process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {

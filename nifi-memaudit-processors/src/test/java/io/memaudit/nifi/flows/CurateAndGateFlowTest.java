@@ -34,6 +34,6 @@ class CurateAndGateFlowTest {
         final FlowDefinitionRunner flow = new FlowDefinitionRunner(FLOW, parameters);
         flow.runner("Score memorization").assertValid();
         flow.runner("Release gate").assertValid();
-        assertEquals(11, flow.processorCount());
+        assertEquals(18, flow.processorCount());
     }
 }

@@ -66,6 +66,37 @@ final class FlowDefinitionRunner {
         return processors.size();
     }
 
+    /**
+     * Every wiring fault of the definition, one line each naming the processor and relationship: a relationship that is
+     * neither connected nor auto-terminated (NiFi would keep the processor invalid), and a failure relationship
+     * ({@link #isFailure}) that is auto-terminated (a FlowFile that failed would vanish). Empty when the wiring is sound.
+     */
+    List<String> wiringProblems() {
+        final List<String> problems = new ArrayList<>();
+        for (final Map.Entry<String, TestRunner> entry : runners.entrySet()) {
+            final JsonNode processor = processors.get(entry.getKey());
+            final String name = processor.get("name").asText();
+            for (final Relationship relationship : entry.getValue().getProcessor().getRelationships()) {
+                final boolean terminated = contains(processor.get("autoTerminatedRelationships"), relationship.getName());
+                final boolean connected = connections.stream().anyMatch(connection ->
+                        connection.get("source").get("id").asText().equals(entry.getKey())
+                                && contains(connection.get("selectedRelationships"), relationship.getName()));
+                if (!terminated && !connected) {
+                    problems.add(name + ": relationship '" + relationship.getName() + "' is neither connected nor auto-terminated");
+                } else if (terminated && isFailure(relationship.getName())) {
+                    problems.add(name + ": failure relationship '" + relationship.getName()
+                            + "' is auto-terminated; connect it to a failure directory or back to the processor (retry)");
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** Relationships that carry FlowFiles something went wrong with: none of them may be auto-terminated. */
+    static boolean isFailure(final String relationship) {
+        return relationship.contains("fail") || relationship.equals("not.found") || relationship.equals("permission.denied");
+    }
+
     /** Triggers the source processors once, then moves FlowFiles along the connections until nothing is queued. */
     void runToCompletion() {
         final Set<String> withIncoming = new HashSet<>();

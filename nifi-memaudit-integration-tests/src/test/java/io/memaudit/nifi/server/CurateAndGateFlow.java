@@ -1,0 +1,305 @@
+package io.memaudit.nifi.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.memaudit.core.markers.MarkerRewriter;
+import io.memaudit.diffusion.DiffusionModel;
+import io.memaudit.diffusion.MemorizationScorer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * What the real-server tests share about flows/curate-and-gate.json: the prediction of every score with memaudit-core (the
+ * same randomization and dmem, in the test's JVM), deploying the flow through the REST API (standalone or cluster: the
+ * same calls), processor and connection status per node, and reading the output directories.
+ */
+final class CurateAndGateFlow {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Path HOME = Path.of(System.getProperty("nifi.home", "target/nifi"));
+    static final Path FLOWS = Path.of(System.getProperty("memaudit.flows", "../flows"));
+    static final Path MODEL = Path.of(System.getProperty("memaudit.models", "../models"), "tiny-init").toAbsolutePath().normalize();
+    static final long SEED = 20250207;
+    static final List<String> OUTPUTS = List.of("review", "approved", "rejected", "reports", "incomplete", "failure");
+    static final String SCORE = "Score memorization";
+
+    private CurateAndGateFlow() {
+    }
+
+    /** Synthetic captions (no real report text), some with markers, all distinct: {@code count} of them, keyed by image. */
+    static Map<String, String> captions(final String dataset, final int count) {
+        final List<String> findings = List.of("No acute cardiopulmonary process.", "Compared to ___, no significant change.",
+                "Dr. ___ was notified of the findings at ___.", "Mild cardiomegaly without pulmonary edema.",
+                "Left lower lobe opacity, possibly atelectasis.", "Endotracheal tube ends 4 cm above the carina, as on ___.",
+                "Right-sided PICC line ending in the lower SVC.", "Small bilateral pleural effusions.",
+                "Interval removal of the ___ catheter.", "Stable appearance of the chest.",
+                "Findings discussed with ___ by telephone.", "Hyperinflated lungs consistent with COPD.");
+        final List<String> sides = List.of("", " Follow-up advised.", " Unchanged from prior.", " Recommend lateral view.");
+        final Map<String, String> captions = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            captions.put(String.format("%s/p1%07d/s5%07d/view1.jpg", dataset, i, i), findings.get(i % findings.size())
+                    + sides.get((i / findings.size() + dataset.length()) % sides.size()) + " Series " + dataset + ", image " + i + ".");
+        }
+        return captions;
+    }
+
+    /** What the flow must compute: random-tag randomization keyed by the image, then dmem, with memaudit-core. */
+    static Map<String, Double> predictScores(final Map<String, String> prompts, final int generations, final int steps)
+            throws Exception {
+        System.setProperty("ai.djl.offline", "true");
+        final MarkerRewriter rewriter = MarkerRewriter.builder().seed(SEED).build();
+        final List<String> keys = new ArrayList<>(prompts.keySet());
+        final List<String> randomized = keys.stream().map(key -> rewriter.rewrite(prompts.get(key), key).text()).toList();
+        try (DiffusionModel model = DiffusionModel.load(MODEL, Device.cpu())) {
+            final List<MemorizationScorer.Score> scores = new MemorizationScorer(model).score(randomized,
+                    new MemorizationScorer.Options(generations, steps, model.config().guidanceScale(), 8, SEED, null, false),
+                    done -> { });
+            final Map<String, Double> byKey = new TreeMap<>();
+            for (int i = 0; i < keys.size(); i++) {
+                byKey.put(keys.get(i), scores.get(i).dmem());
+            }
+            return byKey;
+        }
+    }
+
+    /** The flow's parameters for a run under {@code run}; output directories are created. */
+    static Map<String, String> parameters(final Path run, final double threshold, final int generations, final int steps,
+                                          final int chunkRecords) throws IOException {
+        final Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("input.directory", Files.createDirectories(run.resolve("data/incoming")).toString());
+        parameters.put("input.min.file.age", "0 sec");
+        for (final String name : OUTPUTS) {
+            parameters.put(name + ".directory", Files.createDirectories(run.resolve("data").resolve(name)).toString());
+        }
+        parameters.put("model.directory", MODEL.toString());
+        parameters.put("model.device", "cpu");
+        parameters.put("scoring.mode", "full");
+        parameters.put("memorization.threshold", String.valueOf(threshold));
+        parameters.put("generations", String.valueOf(generations));
+        parameters.put("steps", String.valueOf(steps));
+        parameters.put("seed", String.valueOf(SEED));
+        parameters.put("chunk.records", String.valueOf(chunkRecords));
+        parameters.put("chunk.max.wait", "10 min");
+        return parameters;
+    }
+
+    /** Uploads the flow, sets its parameters, enables its services, checks every processor is valid and starts it. */
+    static String deploy(final NiFiServer nifi, final Map<String, String> parameters) throws IOException {
+        final String root = nifi.get("flow/process-groups/root").path("processGroupFlow").path("id").asText();
+        final JsonNode uploaded = nifi.uploadFlowDefinition(root, "curate-and-gate",
+                Files.readAllBytes(FLOWS.resolve("curate-and-gate.json")));
+        final String group = uploaded.path("id").asText();
+        final String context = uploaded.path("component").path("parameterContext").path("id").asText();
+        assertFalse(context.isEmpty(), "the uploaded group has no parameter context: " + uploaded);
+
+        final JsonNode current = nifi.get("parameter-contexts/" + context);
+        final ObjectNode update = NiFiServer.object();
+        update.set("revision", current.path("revision"));
+        update.put("id", context);
+        final ObjectNode component = update.putObject("component").put("id", context);
+        final ArrayNode list = component.putArray("parameters");
+        parameters.forEach((name, value) -> list.addObject().putObject("parameter").put("name", name).put("value", value)
+                .put("sensitive", false));
+        final String requestPath = "parameter-contexts/" + context + "/update-requests/"
+                + nifi.post("parameter-contexts/" + context + "/update-requests", update).path("request").path("requestId").asText();
+        nifi.await("the parameter context update", Duration.ofMinutes(1),
+                () -> nifi.get(requestPath).path("request").path("complete").asBoolean());
+        final JsonNode done = nifi.delete(requestPath).path("request");
+        assertTrue(done.path("failureReason").isMissingNode() || done.path("failureReason").isNull(),
+                "parameter update failed: " + done.path("failureReason"));
+
+        nifi.put("flow/process-groups/" + group + "/controller-services",
+                NiFiServer.object().put("id", group).put("state", "ENABLED"));
+        nifi.await("every controller service ENABLED (the model service loads the bundle through DJL on every node)",
+                Duration.ofMinutes(3), () -> {
+                    final List<String> states = new ArrayList<>();
+                    nifi.get("flow/process-groups/" + group + "/controller-services").path("controllerServices")
+                            .forEach(service -> states.add(service.path("component").path("state").asText()));
+                    return states.stream().allMatch("ENABLED"::equals);
+                });
+        nifi.await("processor validation", Duration.ofMinutes(1), () -> processors(nifi, group).stream()
+                .noneMatch(processor -> "VALIDATING".equals(processor.path("component").path("validationStatus").asText())));
+        final List<String> invalid = new ArrayList<>();
+        for (final JsonNode processor : processors(nifi, group)) {
+            if (!"VALID".equals(processor.path("component").path("validationStatus").asText())) {
+                invalid.add(processor.path("component").path("name").asText() + ": "
+                        + processor.path("component").path("validationErrors"));
+            }
+        }
+        assertEquals(List.of(), invalid, "invalid processors");
+        return group;
+    }
+
+    /** Starts (RUNNING) or stops (STOPPED) every component of the group. */
+    static void setGroupState(final NiFiServer nifi, final String group, final String state) {
+        nifi.put("flow/process-groups/" + group, NiFiServer.object().put("id", group).put("state", state));
+    }
+
+    /** Starts (RUNNING) or stops (STOPPED) one processor, on every node of a cluster. */
+    static void setProcessorState(final NiFiServer nifi, final String processor, final String state) {
+        final JsonNode current = nifi.get("processors/" + processor);
+        final ObjectNode body = NiFiServer.object().put("state", state);
+        body.set("revision", current.path("revision"));
+        nifi.put("processors/" + processor + "/run-status", body);
+    }
+
+    private static List<JsonNode> processors(final NiFiServer nifi, final String group) {
+        final List<JsonNode> processors = new ArrayList<>();
+        nifi.get("process-groups/" + group + "/processors").path("processors").forEach(processors::add);
+        return processors;
+    }
+
+    /** The id of the processor named {@code name} in the group. */
+    static String processorId(final NiFiServer nifi, final String group, final String name) {
+        return processors(nifi, group).stream().filter(p -> p.path("component").path("name").asText().equals(name))
+                .map(p -> p.path("id").asText()).findFirst().orElseThrow(() -> new AssertionError("no processor " + name));
+    }
+
+    /** The id of the connection into the processor named {@code destination}. */
+    static String connectionInto(final NiFiServer nifi, final String group, final String destination) {
+        for (final JsonNode connection : nifi.get("process-groups/" + group + "/connections").path("connections")) {
+            if (connection.path("component").path("destination").path("name").asText().equals(destination)) {
+                return connection.path("id").asText();
+            }
+        }
+        throw new AssertionError("no connection into " + destination);
+    }
+
+    /**
+     * One number per node (by HTTP port) from a nodewise status: {@code kind} is "processors" or "connections",
+     * {@code field} a field of the status snapshot (flowFilesIn, flowFilesQueued, ...). A standalone server has one entry, -1.
+     */
+    static Map<Integer, Long> perNode(final NiFiServer nifi, final String kind, final String id, final String field) {
+        final JsonNode status = nifi.get("flow/" + kind + "/" + id + "/status?nodewise=true");
+        final JsonNode body = status.path(kind.equals("processors") ? "processorStatus" : "connectionStatus");
+        final Map<Integer, Long> counts = new TreeMap<>();
+        if (body.path("nodeSnapshots").isArray() && !body.path("nodeSnapshots").isEmpty()) {
+            body.path("nodeSnapshots").forEach(node -> counts.put(node.path("apiPort").asInt(),
+                    node.path("statusSnapshot").path(field).asLong()));
+        } else {
+            counts.put(-1, body.path("aggregateSnapshot").path(field).asLong());
+        }
+        return counts;
+    }
+
+    /** Writes the dataset under a name ListFile ignores, then moves it into place, so NiFi never sees half a file. */
+    static void writeDataset(final Path file, final Map<String, String> prompts) throws IOException {
+        final StringBuilder lines = new StringBuilder();
+        prompts.forEach((image, prompt) -> lines.append(JSON.createObjectNode().put("image", image).put("prompt", prompt))
+                .append('\n'));
+        final Path partial = file.resolveSibling("." + file.getFileName() + ".partial");
+        Files.writeString(partial, lines, StandardCharsets.UTF_8);
+        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The finished files in {@code directory} (PutFile writes a hidden file first and renames it). */
+    static List<Path> files(final Path directory) {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(file -> !file.getFileName().toString().startsWith(".")).sorted().toList();
+        } catch (final IOException e) {
+            throw new IllegalStateException(directory + ": cannot list", e);
+        }
+    }
+
+    /** Every record of the JSON Lines files given, by image; a key seen twice fails. */
+    static Map<String, JsonNode> records(final List<Path> files) throws IOException {
+        final Map<String, JsonNode> records = new TreeMap<>();
+        for (final Path file : files) {
+            for (final String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    final JsonNode record = JSON.readTree(line);
+                    final String key = record.path("image").asText();
+                    assertTrue(records.put(key, record) == null, file.getFileName() + ": " + key + " appears twice");
+                }
+            }
+        }
+        return records;
+    }
+
+    /** Every record of the JSON Lines files in {@code directory}, by image; a key seen twice fails. */
+    static Map<String, JsonNode> records(final Path directory) throws IOException {
+        return records(files(directory));
+    }
+
+    /**
+     * A Memorization Threshold halfway between two neighbouring predicted scores with a clear gap, at the first rank from
+     * {@code memorized} on (at most three further) where there is one: that many records are memorized.
+     */
+    static double thresholdBelowTop(final Map<String, Double> scores, final int memorized) {
+        final List<Double> descending = scores.values().stream().sorted(java.util.Comparator.reverseOrder()).toList();
+        for (int rank = memorized; rank < Math.min(memorized + 4, descending.size()); rank++) {
+            final double threshold = (descending.get(rank - 1) + descending.get(rank)) / 2;
+            if (descending.get(rank - 1) - descending.get(rank) > 1e-3 * threshold) {
+                return threshold;
+            }
+        }
+        throw new AssertionError("the scores " + descending + " are too close around rank " + memorized
+                + " to split the records reliably");
+    }
+
+    /** Waits until the gate has reported on {@code count} datasets. */
+    static void awaitReports(final NiFiServer nifi, final Path data, final int count, final Duration timeout) {
+        nifi.await(count + " gate reports", timeout, () -> files(data.resolve("reports")).size() >= count);
+    }
+
+    /**
+     * The end state every run must reach, whatever crashed on the way: each dataset gated exactly once (one report, one
+     * file in approved or rejected, rejected exactly when one of its records scores at or above the threshold), with every
+     * record exactly once and dmem as predicted; the memorized records, and only they, in review; nothing incomplete or
+     * failed.
+     */
+    static void assertEndState(final Path data, final Map<String, Map<String, String>> datasets,
+                               final Map<String, Double> expectedScores, final double threshold) throws IOException {
+        assertEquals(List.of(), files(data.resolve("incomplete")), "no incomplete dataset");
+        assertEquals(List.of(), files(data.resolve("failure")), "no failures");
+        final List<String> reports = files(data.resolve("reports")).stream().map(f -> f.getFileName().toString()).toList();
+        assertEquals(datasets.keySet().stream().map(name -> name + ".gate.json").sorted().toList(), reports,
+                "one gate report per dataset");
+        final Map<String, JsonNode> expectedReview = new TreeMap<>();
+        for (final Map.Entry<String, Map<String, String>> dataset : datasets.entrySet()) {
+            final String name = dataset.getKey();
+            final boolean memorized = dataset.getValue().keySet().stream().anyMatch(key -> expectedScores.get(key) >= threshold);
+            final Path approved = data.resolve("approved").resolve(name);
+            final Path rejected = data.resolve("rejected").resolve(name);
+            assertEquals(List.of(!memorized, memorized), List.of(Files.exists(approved), Files.exists(rejected)),
+                    name + ": gated once, rejected exactly when one of its records is memorized");
+            final Map<String, JsonNode> gated = records(List.of(memorized ? rejected : approved));
+            assertEquals(dataset.getValue().keySet(), gated.keySet(), name + ": every record exactly once in the gated dataset");
+            for (final Map.Entry<String, JsonNode> record : gated.entrySet()) {
+                final double expected = expectedScores.get(record.getKey());
+                assertEquals(expected, record.getValue().path("dmem").asDouble(), 1e-4 * expected,
+                        record.getKey() + ": dmem computed inside NiFi");
+                assertFalse(record.getValue().path("prompt").asText().contains("___"), record.getKey() + ": a marker survived");
+                if (expected >= threshold) {
+                    expectedReview.put(record.getKey(), record.getValue());
+                }
+            }
+            final JsonNode report = JSON.readTree(data.resolve("reports").resolve(name + ".gate.json").toFile());
+            assertEquals(memorized ? "rejected" : "approved", report.path("decision").asText(), name + ": " + report);
+            assertEquals(dataset.getValue().size(), report.path("records").asInt(), name + ": records the gate read: " + report);
+        }
+        final Map<String, JsonNode> review = records(data.resolve("review"));
+        assertEquals(expectedReview, review, "the review directory holds a copy of exactly the memorized records");
+    }
+
+    /** The DJL cache the tests and the servers share (libtorch unpacked once). */
+    static Path djlCache() {
+        final String cache = System.getenv("DJL_CACHE_DIR");
+        return Path.of(cache == null ? HOME.getParent().resolve("djl-cache").toString() : cache).toAbsolutePath();
+    }
+}
