@@ -175,7 +175,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** models/tiny-init next to the working directory, or next to the jar's checkout. */
-    private static Path locateTinyInit() {
+    static Path locateTinyInit() {
         final List<Path> candidates = new ArrayList<>(List.of(TINY_INIT, Path.of("..").resolve(TINY_INIT)));
         try {
             final Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -61,12 +61,20 @@ final class Experiments {
 
     /** A progress bar with ETA per training run when {@code show}, else nothing. */
     static StepProgress.Factory progressBars(final boolean show) {
-        if (!show) {
-            return StepProgress.Factory.none();
-        }
+        return show ? progress(false) : StepProgress.Factory.none();
+    }
+
+    /** A bar per training run in a terminal, else (in a log) a line per tenth of each run. */
+    static StepProgress.Factory barsOrLines() {
+        return progress(true);
+    }
+
+    private static StepProgress.Factory progress(final boolean linesWithoutTerminal) {
         return (label, steps) -> {
             final AtomicLong done = new AtomicLong();
-            final AutoCloseable bar = ProgressBar.start(true, label, steps, done::get, ProgressBar.Unit.items("steps"));
+            final AutoCloseable bar = linesWithoutTerminal
+                    ? ProgressBar.barOrLines(label, steps, done::get, ProgressBar.Unit.items("steps"))
+                    : ProgressBar.start(true, label, steps, done::get, ProgressBar.Unit.items("steps"));
             return new StepProgress() {
                 @Override
                 public void accept(final int value) {

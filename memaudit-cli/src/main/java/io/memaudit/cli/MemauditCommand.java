@@ -12,7 +12,7 @@ import picocli.CommandLine;
                 + "text-to-image datasets.",
         subcommands = {RandomizeCommand.class, SectionsCommand.class, LintCommand.class, ScoreCommand.class, TokensCommand.class,
                 MitigateCommand.class, BenchCommand.class, SynthesizeCommand.class, TrainCommand.class, CompareCommand.class,
-                DemoCommand.class, DataDemoCommand.class,
+                DemoCommand.class, DataDemoCommand.class, ExperimentCommand.class, DetectionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MemauditCommand {
 

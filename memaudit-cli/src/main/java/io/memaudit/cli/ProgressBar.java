@@ -4,7 +4,10 @@ import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
-/** A progress bar with throughput and ETA on stderr, redrawn by a daemon thread so the work loop pays nothing. */
+/**
+ * A progress bar with throughput and ETA on stderr, redrawn by a daemon thread so the work loop pays nothing; or, without
+ * a terminal (a log file), one line each time another tenth of the work is done.
+ */
 final class ProgressBar implements AutoCloseable {
     private static final int WIDTH = 30;
 
@@ -16,13 +19,17 @@ final class ProgressBar implements AutoCloseable {
     private final long started = System.nanoTime();
     private final Thread painter;
     private volatile boolean running = true;
+    private final boolean lines;
+    private int tenthsPrinted;
 
-    private ProgressBar(final String label, final long total, final LongSupplier done, final Unit unit, final PrintStream out) {
+    private ProgressBar(final String label, final long total, final LongSupplier done, final Unit unit, final PrintStream out,
+                        final boolean lines) {
         this.label = label;
         this.unit = unit;
         this.total = Math.max(1, total);
         this.done = done;
         this.out = out;
+        this.lines = lines;
         this.painter = Thread.ofPlatform().daemon().name("memaudit-progress").start(this::paintLoop);
     }
 
@@ -38,7 +45,12 @@ final class ProgressBar implements AutoCloseable {
     /** Starts a bar, or returns a no-op when {@code enabled} is false. */
     static AutoCloseable start(final boolean enabled, final String label, final long total, final LongSupplier done,
                                final Unit unit) {
-        return enabled ? new ProgressBar(label, total, done, unit, System.err) : () -> { };
+        return enabled ? new ProgressBar(label, total, done, unit, System.err, false) : () -> { };
+    }
+
+    /** A bar in a terminal, else one progress line per tenth of the work (for logs of long runs). */
+    static AutoCloseable barOrLines(final String label, final long total, final LongSupplier done, final Unit unit) {
+        return new ProgressBar(label, total, done, unit, System.err, System.console() == null);
     }
 
     private void paintLoop() {
@@ -53,6 +65,10 @@ final class ProgressBar implements AutoCloseable {
     }
 
     private void paint() {
+        if (lines) {
+            printLines(false);
+            return;
+        }
         final long current = Math.min(done.getAsLong(), total);
         final double fraction = current / (double) total;
         final double seconds = (System.nanoTime() - started) / 1e9;
@@ -64,11 +80,31 @@ final class ProgressBar implements AutoCloseable {
         out.flush();
     }
 
+    /** Prints a line for every tenth reached since the last one printed (and the last one at the end). */
+    private void printLines(final boolean finished) {
+        final long current = Math.min(done.getAsLong(), total);
+        final int tenths = (int) (10 * current / total);
+        final double seconds = (System.nanoTime() - started) / 1e9;
+        if (tenths > tenthsPrinted || finished && tenthsPrinted < 10 && current == total) {
+            tenthsPrinted = Math.max(tenths, tenthsPrinted);
+            final double fraction = current / (double) total;
+            final double eta = fraction > 0 ? seconds * (1 - fraction) / fraction : Double.NaN;
+            out.println(String.format(Locale.ROOT, "%s: %d/%d (%3.0f%%) %.1f %s, %.0f s elapsed, ETA %s", label, current, total,
+                    fraction * 100, current / Math.max(seconds, 1e-9) / unit.scale(), unit.rateName(), seconds,
+                    Double.isNaN(eta) ? "--" : String.format(Locale.ROOT, "%.0f s", eta)));
+            out.flush();
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         running = false;
         painter.interrupt();
         painter.join();
+        if (lines) {
+            printLines(true);
+            return;
+        }
         paint();
         out.println();
     }
