@@ -81,7 +81,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         final PrintWriter out = spec.commandLine().getOut();
         final long started = System.nanoTime();
-        final Path start = model != null ? model : locateTinyInit();
+        final Path start = model != null ? model : locateTinyInit(spec);
         final int base = baseSteps != null ? baseSteps : quick ? 60 : 3000;
         final int arm = armSteps != null ? armSteps : quick ? 10 : 300;
         final int samples = mitigationSamples != null ? mitigationSamples : quick ? 2 : 8;
@@ -188,7 +188,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** models/tiny-init next to the working directory, or next to the jar's checkout. */
-    private Path locateTinyInit() {
+    static Path locateTinyInit(final CommandSpec spec) {
         final List<Path> candidates = new ArrayList<>(List.of(TINY_INIT, Path.of("..").resolve(TINY_INIT)));
         try {
             final Path jar = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -59,11 +59,17 @@ final class Experiments {
         report.printSummary(out);
     }
 
-    /** A progress bar with ETA per training run when {@code show}, else nothing. */
+    /** Progress per training run when {@code show} (a bar in a terminal, lines in a log), else nothing. */
     static StepProgress.Factory progressBars(final boolean show) {
-        if (!show) {
-            return StepProgress.Factory.none();
-        }
+        return show ? progress() : StepProgress.Factory.none();
+    }
+
+    /** Progress per training run: a bar in a terminal, else (in a log) a line per tenth of each long run. */
+    static StepProgress.Factory barsOrLines() {
+        return progress();
+    }
+
+    private static StepProgress.Factory progress() {
         return (label, steps) -> {
             final AtomicLong done = new AtomicLong();
             final AutoCloseable bar = ProgressBar.start(true, label, steps, done::get, ProgressBar.Unit.items("steps"));

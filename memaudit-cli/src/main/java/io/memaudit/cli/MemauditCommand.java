@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.OptionSpec;
         subcommands = {RandomizeCommand.class, SectionsCommand.class, LintCommand.class, ScoreCommand.class, GateCommand.class,
                 TokensCommand.class, MitigateCommand.class, BenchCommand.class, DoctorCommand.class, SynthesizeCommand.class,
                 TrainCommand.class, CompareCommand.class,
-                DemoCommand.class, DataDemoCommand.class,
+                DemoCommand.class, DataDemoCommand.class, ExperimentCommand.class, DetectionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class MemauditCommand {
 

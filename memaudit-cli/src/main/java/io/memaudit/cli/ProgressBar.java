@@ -71,11 +71,11 @@ final class ProgressBar implements AutoCloseable {
         final double eta = fraction > 0 ? seconds * (1 - fraction) / fraction : Double.NaN;
         final String etaText = Double.isNaN(eta) ? "--" : String.format(Locale.ROOT, "%.0fs", eta);
         if (lines) {
-            final int tenths = (int) Math.floor(fraction * 10);
+            final int tenths = (int) (10 * current / total);
             if (tenths > tenthsPrinted && seconds >= QUIET_SECONDS) {
                 tenthsPrinted = tenths;
-                out.println(String.format(Locale.ROOT, "%s %3d%% after %.0fs, %.1f %s, ETA %s", label, tenths * 10, seconds,
-                        rate, unit.rateName(), etaText));
+                out.println(String.format(Locale.ROOT, "%s: %d/%d (%3.0f%%) %.1f %s, %.0fs elapsed, ETA %s", label, current,
+                        total, fraction * 100, rate, unit.rateName(), seconds, etaText));
                 out.flush();
             }
             return;

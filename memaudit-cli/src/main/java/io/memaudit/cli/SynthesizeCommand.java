@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.memaudit.core.io.DatasetFiles;
+import io.memaudit.synthetic.MarkerDesign;
 import io.memaudit.synthetic.SyntheticChestXrays.CaptionKind;
 import io.memaudit.synthetic.SyntheticChestXrays.Dataset;
 import io.memaudit.synthetic.SyntheticChestXrays.Options;
@@ -28,14 +29,28 @@ import picocli.CommandLine.Spec;
                 "Common captions are shared by several images with the same findings; unique captions are tied to one image "
                         + "and repeated in the training rows (repeated rows, counts cycling through --unique-repeats). A share "
                         + "of the training rows carries ___ markers, mostly on unique captions as in MIMIC-CXR. Columns: "
-                        + "image, prompt, split, caption_id, caption_kind, repeats, has_marker, findings, image_seed. The "
-                        + "directory appears only when complete; <out>.memaudit.json records how it was made."},
-        footer = {"", "Example:", "  memaudit synthesize --out synthetic-cxr --seed 7"})
+                        + "image, prompt, split, caption_id, caption_kind, repeats, has_marker, findings, image_seed, "
+                        + "hidden_feature, key, family (the last three: ground truth of the marker designs). The directory "
+                        + "appears only when complete; <out>.memaudit.json records how it was made.",
+                "--design chooses how markers are laid out, each a declared hypothesis about how a uniform marker could "
+                        + "drive memorization:",
+                "  baseline: " + io.memaudit.synthetic.DesignTexts.BASELINE_MECHANISM,
+                "  marker-feature: " + io.memaudit.synthetic.DesignTexts.MARKER_FEATURE_MECHANISM,
+                "  marker-key: " + io.memaudit.synthetic.DesignTexts.MARKER_KEY_MECHANISM,
+                "For marker-feature and marker-key the layout flags keep their meaning where it applies (see the README) "
+                        + "and default to the design's own layout."},
+        footer = {"", "Examples:", "  memaudit synthesize --out synthetic-cxr --seed 7",
+                "  memaudit synthesize --design marker-key --out key-cxr --seed 1"})
 final class SynthesizeCommand implements Callable<Integer> {
     private static final Options DEFAULTS = Options.defaults();
 
     @Spec
     CommandSpec spec;
+
+    @Option(names = "--design", paramLabel = "NAME", defaultValue = "baseline",
+            converter = ExperimentCommand.DesignConverter.class,
+            description = "baseline (today's layout), marker-feature or marker-key. Default: ${DEFAULT-VALUE}.")
+    MarkerDesign design;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "New directory to write (must not exist or be empty).")
     Path output;
@@ -77,10 +92,9 @@ final class SynthesizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        final Options options = OptionChecks.option(spec, "data options", () -> new Options(size, commonCaptions,
-                imagesPerCaption, commonRepeats, heldOut, uniqueCaptions, uniqueRepeats, markerShare, markerConcentration, seed));
+        final Options options = OptionChecks.option(spec, "data options", this::options);
         OptionChecks.requireNewDirectory(spec, "--out", output);
-        final Dataset dataset = SyntheticChestXrays.generate(options);
+        final Dataset dataset = SyntheticChestXrays.generate(design, options);
         final long started = System.nanoTime();
         final AtomicLong done = new AtomicLong();
         final boolean showProgress = progress.show();
@@ -96,6 +110,25 @@ final class SynthesizeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Baseline: the flags. A marker design: its own layout, with every flag given on the command line applied over it. */
+    private Options options() {
+        if (design == MarkerDesign.BASELINE) {
+            return new Options(size, commonCaptions, imagesPerCaption, commonRepeats, heldOut, uniqueCaptions, uniqueRepeats,
+                    markerShare, markerConcentration, seed);
+        }
+        final Options own = design.options(seed, false);
+        final picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
+        return new Options(given.hasMatchedOption("--size") ? size : own.imageSize(),
+                given.hasMatchedOption("--common-captions") ? commonCaptions : own.commonCaptions(),
+                given.hasMatchedOption("--images-per-caption") ? imagesPerCaption : own.imagesPerCommonCaption(),
+                given.hasMatchedOption("--common-repeats") ? commonRepeats : own.commonRepeats(),
+                given.hasMatchedOption("--held-out") ? heldOut : own.heldOutPerCommonCaption(),
+                given.hasMatchedOption("--unique-captions") ? uniqueCaptions : own.uniqueCaptions(),
+                given.hasMatchedOption("--unique-repeats") ? uniqueRepeats : own.uniqueRepeats(),
+                given.hasMatchedOption("--marker-share") ? markerShare : own.markerShare(),
+                given.hasMatchedOption("--marker-concentration") ? markerConcentration : own.markerConcentration(), seed);
+    }
+
     private void printSummary(final Dataset dataset, final double seconds) {
         final Options options = dataset.options();
         final PrintWriter out = spec.commandLine().getOut();
@@ -104,16 +137,27 @@ final class SynthesizeCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Wrote %,d images (%dx%d) and %,d rows of %s to %s in %.1f s (seed %d)%n",
                 dataset.images().size(), options.imageSize(), options.imageSize(), dataset.rows(),
                 SyntheticChestXrays.CAPTIONS_FILE, output, seconds, options.seed());
-        out.printf(Locale.ROOT, "  training rows %,d: common %d captions x %d images x %d rows = %,d; unique %d captions "
-                        + "(repeats %s) = %,d; held out: %,d images%n", dataset.trainingRows(), options.commonCaptions(),
-                options.imagesPerCommonCaption(), options.commonRepeats(), rowsOf(dataset, CaptionKind.COMMON),
-                options.uniqueCaptions(), String.join("/", options.uniqueRepeats().stream().map(String::valueOf).toList()),
-                rowsOf(dataset, CaptionKind.UNIQUE), heldOutImages);
-        out.printf(Locale.ROOT, "  markers: %,d of %,d training rows (%.1f%%, target %.1f%%), %.1f%% of them on unique "
-                        + "captions (target %.1f%%); %d of %d captions carry them%n", markerRows, dataset.trainingRows(),
-                100 * dataset.markerShare(), 100 * options.markerShare(), 100 * dataset.markerConcentration(),
-                100 * options.markerConcentration(), dataset.captions().stream().filter(SyntheticChestXrays.Caption::hasMarker).count(),
-                dataset.captions().size());
+        if (design == MarkerDesign.BASELINE) {
+            out.printf(Locale.ROOT, "  training rows %,d: common %d captions x %d images x %d rows = %,d; unique %d captions "
+                            + "(repeats %s) = %,d; held out: %,d images%n", dataset.trainingRows(), options.commonCaptions(),
+                    options.imagesPerCommonCaption(), options.commonRepeats(), rowsOf(dataset, CaptionKind.COMMON),
+                    options.uniqueCaptions(), String.join("/", options.uniqueRepeats().stream().map(String::valueOf).toList()),
+                    rowsOf(dataset, CaptionKind.UNIQUE), heldOutImages);
+            out.printf(Locale.ROOT, "  markers: %,d of %,d training rows (%.1f%%, target %.1f%%), %.1f%% of them on unique "
+                            + "captions (target %.1f%%); %d of %d captions carry them%n", markerRows, dataset.trainingRows(),
+                    100 * dataset.markerShare(), 100 * options.markerShare(), 100 * dataset.markerConcentration(),
+                    100 * options.markerConcentration(), dataset.captions().stream().filter(SyntheticChestXrays.Caption::hasMarker).count(),
+                    dataset.captions().size());
+        } else {
+            out.printf(Locale.ROOT, "  training rows %,d; %.1f%% of them carry ___ markers%n", dataset.trainingRows(),
+                    100 * dataset.markerShare());
+        }
+        out.printf(Locale.ROOT, "  design %s: %.1f%% of distinct captions marked (%d shared by several images); %d key captions; "
+                        + "%d images carry the hidden device%n  mechanism: %s%n", design.displayName(),
+                100 * dataset.markedCaptionShare(), dataset.captions().stream().filter(caption -> caption.hasMarker()
+                        && dataset.images().stream().filter(image -> image.caption() == caption).count() > 1).count(),
+                dataset.captions().stream().filter(SyntheticChestXrays.Caption::key).count(),
+                dataset.images().stream().filter(SyntheticChestXrays.Image::hiddenFeature).count(), design.mechanism());
         out.flush();
     }
 
@@ -132,6 +176,9 @@ final class SynthesizeCommand implements Callable<Integer> {
                 json.writeStringField("tool", "memaudit synthesize " + MemauditCommand.version());
                 json.writeStringField("created", Instant.now().toString());
                 json.writeStringField("generator", SyntheticChestXrays.class.getName());
+                json.writeStringField("design", design.displayName());
+                json.writeStringField("mechanism", design.mechanism());
+                json.writeStringField("what_arms_leave", design.whatArmsLeave());
                 json.writeNumberField("seed", options.seed());
                 json.writeNumberField("image_size", options.imageSize());
                 json.writeNumberField("common_captions", options.commonCaptions());

@@ -31,11 +31,31 @@ public final class ChestPhantom {
      * @return {@code size * size} values in [0, 1], row by row
      */
     public static float[] render(final List<Finding> findings, final long seed, final int size) {
+        return render(findings, seed, size, false);
+    }
+
+    /**
+     * Renders one image, with the hidden device when {@code device} is true: a cardiac device generator (a bright oval
+     * below the patient's left clavicle, on the image's right) with its lead running to the heart. No caption names it;
+     * the {@code marker-feature} design ties it to marker-bearing captions. The device uses no random draws, so an image
+     * with and without it share every other pixel's geometry.
+     */
+    public static float[] render(final List<Finding> findings, final long seed, final int size, final boolean device) {
         if (size < 8) {
             throw new IllegalArgumentException("Image size " + size + " must be at least 8 pixels");
         }
-        return new Patient(new SplittableRandom(seed), size).draw(findings);
+        return new Patient(new SplittableRandom(seed), size).draw(findings, device);
     }
+
+    /** Twins with the hidden device drawn as in the image they stand in for. */
+    public static List<float[]> renderTwins(final List<Finding> findings, final long imageSeed, final int count, final int size,
+                                            final boolean device) {
+        return java.util.Arrays.stream(twinSeeds(imageSeed, count)).mapToObj(seed -> render(findings, seed, size, device)).toList();
+    }
+
+    /** Where the device's generator sits, as fractions of the width and height (before the patient's small shift). */
+    public static final double DEVICE_X = 0.80;
+    public static final double DEVICE_Y = 0.16;
 
     /** Seeds of {@code count} twins of the image with seed {@code imageSeed}, all different from it. */
     public static long[] twinSeeds(final long imageSeed, final int count) {
@@ -124,7 +144,7 @@ public final class ChestPhantom {
             return low + (high - low) * random.nextDouble();
         }
 
-        float[] draw(final List<Finding> findings) {
+        float[] draw(final List<Finding> findings, final boolean device) {
             final Layers layers = new Layers(findings);
             final float[] pixels = new float[size * size];
             for (int row = 0; row < size; row++) {
@@ -132,6 +152,9 @@ public final class ChestPhantom {
                     final double x = (column + 0.5) * pixel;
                     final double y = (row + 0.5) * pixel;
                     double value = base(x, y, layers);
+                    if (device) {
+                        value += device(x, y);
+                    }
                     value = brightness + 0.5 + contrast * (value - 0.5);
                     value = Math.pow(Math.clamp(value, 0, 1), gamma) + noise * random.nextGaussian();
                     pixels[row * size + column] = (float) Math.clamp(value, 0, 1);
@@ -167,6 +190,17 @@ public final class ChestPhantom {
             value += layers.opacity(x, y);
             value += layers.tube(x, y);
             return value;
+        }
+
+        /** The hidden device: a generator (a bright oval) and a lead from it to the heart. */
+        private double device(final double x, final double y) {
+            final double gx = DEVICE_X + shiftX;
+            final double gy = DEVICE_Y + shiftY;
+            final double dx = (x - gx) / 0.045;
+            final double dy = (y - gy) / 0.032;
+            final double generator = 0.5 * Math.exp(-(dx * dx + dy * dy) * 1.5);
+            final double lead = segment(x, y, gx - 0.03, gy + 0.01, heartX + 0.02, heartY - 0.06);
+            return Math.max(generator, 0.35 * Math.exp(-lead * lead / (2 * 0.4 * pixel * 0.4 * pixel)));
         }
 
         private double ribs(final double x, final double y, final Lung lung) {

@@ -38,11 +38,16 @@ import org.apache.commons.csv.CSVPrinter;
  * <p>Repetition is written as repeated rows of {@code captions.csv} (an image with {@code repeats = 12} has 12 identical
  * training rows), so any loader that reads the rows sees it; the {@code repeats} column records the count for analysis.
  * Deterministic for given options.
+ *
+ * <p>{@link #generate(MarkerDesign, Options)} lays the markers out by a declared {@link MarkerDesign}; the
+ * ground-truth columns {@code hidden_feature} (the image carries the marker-feature design's hidden device), {@code key}
+ * (the caption is a marker-key design's key) and {@code family} (images sharing one findings text) say where the
+ * mechanism sits.
  */
 public final class SyntheticChestXrays {
     /** The columns of {@code captions.csv}. */
     public static final List<String> COLUMNS = List.of("image", "prompt", "split", "caption_id", "caption_kind", "repeats",
-            "has_marker", "findings", "image_seed");
+            "has_marker", "findings", "image_seed", "hidden_feature", "key", "family");
     /** The caption file's name inside the dataset directory. */
     public static final String CAPTIONS_FILE = "captions.csv";
     /** Split names. */
@@ -55,7 +60,7 @@ public final class SyntheticChestXrays {
     public static final int MAX_CAPTION_TOKENS = 46;
 
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9]+|[^\\sA-Za-z0-9]");
-    private static final List<String> VIEWS = List.of("Portable AP chest radiograph.", "PA and lateral chest radiographs.",
+    static final List<String> VIEWS = List.of("Portable AP chest radiograph.", "PA and lateral chest radiographs.",
             "Portable AP view of the chest.", "PA and lateral views of the chest.");
     private static final List<String> LEADS = List.of("Compared to the prior study,", "Since the prior radiograph,",
             "Compared to the prior radiograph,");
@@ -143,14 +148,26 @@ public final class SyntheticChestXrays {
     }
 
     /** One caption: its id ({@code c03}, {@code u17}), kind, text, the findings it names, its training rows per image. */
-    public record Caption(String id, CaptionKind kind, String text, List<Finding> findings, int repeats, boolean hasMarker) {
+    public record Caption(String id, CaptionKind kind, String text, List<Finding> findings, int repeats, boolean hasMarker,
+                          boolean key, String family) {
         public Caption {
             findings = List.copyOf(findings);
+        }
+
+        /** A caption outside any family and not a key. */
+        public Caption(final String id, final CaptionKind kind, final String text, final List<Finding> findings, final int repeats,
+                       final boolean hasMarker) {
+            this(id, kind, text, findings, repeats, hasMarker, false, "");
         }
     }
 
     /** One image: its path relative to the dataset directory, its caption, its own seed, and its split. */
-    public record Image(String path, Caption caption, long seed, String split) {
+    public record Image(String path, Caption caption, long seed, String split, boolean hiddenFeature) {
+        /** An image without the hidden device. */
+        public Image(final String path, final Caption caption, final long seed, final String split) {
+            this(path, caption, seed, split, false);
+        }
+
         /** Training rows of this image (0 for a held-out image). */
         public int trainingRows() {
             return split.equals(TRAIN) ? caption.repeats() : 0;
@@ -158,10 +175,20 @@ public final class SyntheticChestXrays {
     }
 
     /** A generated dataset (captions and images, not yet rendered). */
-    public record Dataset(Options options, List<Caption> captions, List<Image> images) {
+    public record Dataset(Options options, List<Caption> captions, List<Image> images, MarkerDesign design) {
         public Dataset {
             captions = List.copyOf(captions);
             images = List.copyOf(images);
+        }
+
+        /** A baseline-design dataset. */
+        public Dataset(final Options options, final List<Caption> captions, final List<Image> images) {
+            this(options, captions, images, MarkerDesign.BASELINE);
+        }
+
+        /** Share of distinct captions that carry markers. */
+        public double markedCaptionShare() {
+            return captions.isEmpty() ? 0 : captions.stream().filter(Caption::hasMarker).count() / (double) captions.size();
         }
 
         /** Rows of {@code captions.csv}: every training image {@code repeats} times, every held-out image once. */
@@ -188,7 +215,7 @@ public final class SyntheticChestXrays {
 
         /** The pixels of {@code image}, in [0, 1], row by row. */
         public float[] render(final Image image) {
-            return ChestPhantom.render(image.caption().findings(), image.seed(), options.imageSize());
+            return ChestPhantom.render(image.caption().findings(), image.seed(), options.imageSize(), image.hiddenFeature());
         }
 
         private static double share(final int part, final int whole) {
@@ -196,7 +223,16 @@ public final class SyntheticChestXrays {
         }
     }
 
-    /** Generates captions and image seeds for {@code options} (nothing is rendered yet). */
+    /** Generates a dataset of {@code design} (see {@link MarkerDesign#options} for what the options mean there). */
+    public static Dataset generate(final MarkerDesign design, final Options options) {
+        return switch (design) {
+            case BASELINE -> generate(options);
+            case MARKER_FEATURE -> DesignedDatasets.markerFeature(options);
+            case MARKER_KEY -> DesignedDatasets.markerKey(options);
+        };
+    }
+
+    /** Generates captions and image seeds for {@code options} (nothing is rendered yet): the baseline design. */
     public static Dataset generate(final Options options) {
         final SplittableRandom random = new SplittableRandom(options.seed());
         final int commonRows = options.imagesPerCommonCaption() * options.commonRepeats();
@@ -256,7 +292,8 @@ public final class SyntheticChestXrays {
                 final Caption caption = image.caption();
                 for (int row = 0; row < Math.max(1, image.trainingRows()); row++) {
                     csv.printRecord(image.path(), caption.text(), image.split(), caption.id(), caption.kind().csvName(),
-                            image.trainingRows(), caption.hasMarker(), Finding.format(caption.findings()), image.seed());
+                            image.trainingRows(), caption.hasMarker(), Finding.format(caption.findings()), image.seed(),
+                            image.hiddenFeature(), caption.key(), caption.family());
                 }
             }
         }
@@ -318,7 +355,7 @@ public final class SyntheticChestXrays {
     }
 
     /** None (a normal study, 10 %), one (55 %) or two (35 %) findings of different kinds. */
-    private static List<Finding> findings(final SplittableRandom random) {
+    static List<Finding> findings(final SplittableRandom random) {
         final double draw = random.nextDouble();
         final int count = draw < 0.10 ? 0 : draw < 0.65 ? 1 : 2;
         final List<Finding.Kind> kinds = new ArrayList<>(List.of(Finding.Kind.values()));
@@ -353,7 +390,7 @@ public final class SyntheticChestXrays {
         return String.join(" ", sentences);
     }
 
-    private static String describe(final Finding finding, final SplittableRandom random) {
+    static String describe(final Finding finding, final SplittableRandom random) {
         final String side = finding.site().right() && finding.site().left() ? "bilateral" : finding.site().right() ? "right" : "left";
         final String size = switch (finding.grade()) {
             case SMALL -> "small";
@@ -382,11 +419,11 @@ public final class SyntheticChestXrays {
         };
     }
 
-    private static String capitalize(final String text) {
+    static String capitalize(final String text) {
         return Character.toUpperCase(text.charAt(0)) + text.substring(1);
     }
 
-    private static <T> T pick(final List<T> values, final SplittableRandom random) {
+    static <T> T pick(final List<T> values, final SplittableRandom random) {
         return values.get(random.nextInt(values.size()));
     }
 }

@@ -8,6 +8,7 @@ import io.memaudit.diffusion.TokenSignificance;
 import io.memaudit.core.markers.MarkerDialect;
 import io.memaudit.core.markers.MarkerFinder;
 import io.memaudit.diffusion.MitigationEvaluation;
+import io.memaudit.synthetic.HiddenDevice;
 import io.memaudit.synthetic.ImageDistance;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -44,6 +45,11 @@ public final class ModelEvaluator {
      */
     public record Settings(int generations, int steps, double guidance, int batch, long seed, int replicationSamples,
                            double replicationGuidance, int twins, int significanceSteps, int significanceGenerations) {
+        /** The same settings with another noise seed. */
+        public Settings withSeed(final long newSeed) {
+            return new Settings(generations, steps, guidance, batch, newSeed, replicationSamples, replicationGuidance, twins,
+                    significanceSteps, significanceGenerations);
+        }
     }
 
     /**
@@ -53,7 +59,8 @@ public final class ModelEvaluator {
      *                         the replication ratio: replicated)
      */
     public record PromptResult(String caption, String kind, boolean hasMarker, int rows, double dmem, double firstStep,
-                               boolean replicated, double replicationRatio, double diversity, int markerRank) {
+                               boolean replicated, double replicationRatio, double diversity, int markerRank,
+                               double dmemAtReplicationGuidance, double deviceRate, boolean key, double hiddenFeatureShare) {
     }
 
     /**
@@ -82,6 +89,7 @@ public final class ModelEvaluator {
     private final Settings settings;
     private final int imageSize;
     private final Map<String, List<float[]>> twinCache = new HashMap<>();
+    private HiddenDevice device;
 
     public ModelEvaluator(final Settings settings, final int imageSize) {
         this.settings = settings;
@@ -92,12 +100,31 @@ public final class ModelEvaluator {
         return settings;
     }
 
+    /** The hidden-device detector calibrated for the last data that carried the device, or null. */
+    public HiddenDevice device() {
+        return device;
+    }
+
     /**
      * Evaluates {@code model} on {@code prompts}, scoring each prompt's caption as {@code captions} gives it (the training
      * caption, or its rewrite under an arm). {@code stage} receives a short description of each phase.
      */
     public Result evaluate(final DiffusionModel model, final TrainingSet data, final List<TrainingSet.Prompt> prompts,
                            final List<String> captions, final Consumer<String> stage) throws Exception {
+        return evaluate(model, data, prompts, captions, stage, settings.significanceSteps() > 0);
+    }
+
+    /**
+     * As {@link #evaluate(DiffusionModel, TrainingSet, List, List, Consumer)}, with token significance only when
+     * {@code significance} (and the settings ask for it).
+     *
+     * <p>Besides dmem at {@link Settings#guidance()}, each caption gets dmem along the replication samples' own
+     * trajectories at {@link Settings#replicationGuidance()} (free: those trajectories are run anyway), and, when the data
+     * carries the marker-feature design's ground truth, the share of its samples that show the hidden device.
+     */
+    public Result evaluate(final DiffusionModel model, final TrainingSet data, final List<TrainingSet.Prompt> prompts,
+                           final List<String> captions, final Consumer<String> stage, final boolean withSignificance)
+            throws Exception {
         stage.accept("dmem");
         final MemorizationScorer scorer = new MemorizationScorer(model);
         final List<MemorizationScorer.Score> scores = scorer.score(captions, new MemorizationScorer.Options(
@@ -109,7 +136,7 @@ public final class ModelEvaluator {
                 settings.seed() + 1, null, false, true), done -> { });
         final List<PromptSignificance> significance = new ArrayList<>();
         TokenRanking ranking = null;
-        if (settings.significanceSteps() > 0) {
+        if (withSignificance && settings.significanceSteps() > 0) {
             stage.accept("token significance");
             try (TokenSignificance gradients = new TokenSignificance(model)) {
                 final List<double[]> values = gradients.compute(captions, new MemorizationScorer.Options(
@@ -121,6 +148,10 @@ public final class ModelEvaluator {
             }
             ranking = TokenRanking.of(significance);
         }
+        final boolean hasDevice = data.rows().stream().anyMatch(row -> row.image().hiddenFeature());
+        if (hasDevice && device == null) {
+            device = HiddenDevice.calibrate(imageSize, 60, settings.seed());
+        }
         final List<PromptResult> results = new ArrayList<>();
         for (int i = 0; i < prompts.size(); i++) {
             final TrainingSet.Prompt prompt = prompts.get(i);
@@ -129,7 +160,8 @@ public final class ModelEvaluator {
             results.add(new PromptResult(captions.get(i), prompt.kind(), MARKERS.count(prompt.caption()) > 0, prompt.rows(),
                     scores.get(i).dmem(), scores.get(i).firstStep(), ratio < ImageDistance.REPLICATION_RATIO, ratio,
                     MitigationEvaluation.meanPairwiseDistance(generated),
-                    significance.isEmpty() ? 0 : significance.get(i).markerRank()));
+                    significance.isEmpty() ? 0 : significance.get(i).markerRank(), samples.get(i).dmem(),
+                    hasDevice ? device.rate(generated) : Double.NaN, prompt.key(), prompt.hiddenFeatureShare()));
         }
         if (ranking == null) {
             return new Result(List.copyOf(results), 0, Double.NaN, Double.NaN, List.of(), 0);

@@ -38,7 +38,13 @@ public record TrainingSet(List<Row> rows, List<Prompt> prompts, long[] imageShap
      * One image file: pixels in [0, 1] (C x H x W, flattened), and when the data has ground truth, its findings and
      * generator seed (so fresh images with the same findings, "twins", can be drawn for the replication test).
      */
-    public record Image(String key, float[] pixels, List<Finding> findings, Long seed) {
+    public record Image(String key, float[] pixels, List<Finding> findings, Long seed, boolean hiddenFeature, boolean keyImage,
+                        String family) {
+        /** An image without design ground truth (no hidden feature, not a key, no family). */
+        public Image(final String key, final float[] pixels, final List<Finding> findings, final Long seed) {
+            this(key, pixels, findings, seed, false, false, "");
+        }
+
         /** Whether twins can be drawn for this image. */
         public boolean hasTwins() {
             return findings != null && seed != null;
@@ -52,12 +58,22 @@ public record TrainingSet(List<Row> rows, List<Prompt> prompts, long[] imageShap
      * @param rows how many training rows carry it
      */
     public record Prompt(String caption, List<Image> images, String kind, int rows) {
+        /** Whether this is a marker-key design's key caption (ground truth). */
+        public boolean key() {
+            return images.stream().anyMatch(Image::keyImage);
+        }
+
+        /** Share of this caption's images that carry the marker-feature design's hidden device (ground truth). */
+        public double hiddenFeatureShare() {
+            return images.stream().filter(Image::hiddenFeature).count() / (double) Math.max(1, images.size());
+        }
     }
 
     private static final CSVFormat HEADER = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
 
     /** Ground-truth columns read when present. */
-    static final List<String> GROUND_TRUTH = List.of("caption_kind", "findings", "image_seed");
+    static final List<String> GROUND_TRUTH = List.of("caption_kind", "findings", "image_seed", "hidden_feature", "key",
+            "family");
 
     /**
      * Reads {@code data}: a directory holding {@code captions.csv}, or a CSV file; only rows of split {@code train} when
@@ -85,9 +101,12 @@ public record TrainingSet(List<Row> rows, List<Prompt> prompts, long[] imageShap
             if (image == null) {
                 final String findings = dataset.extra(index, "findings");
                 final String seed = dataset.extra(index, "image_seed");
+                final String family = dataset.extra(index, "family");
                 image = new Image(key, dataset.pixels(index),
                         findings == null ? null : Finding.parseAll(findings),
-                        seed == null || seed.isBlank() ? null : Long.parseLong(seed.trim()));
+                        seed == null || seed.isBlank() ? null : Long.parseLong(seed.trim()),
+                        "true".equalsIgnoreCase(String.valueOf(dataset.extra(index, "hidden_feature")).trim()),
+                        "true".equalsIgnoreCase(String.valueOf(dataset.extra(index, "key")).trim()), family == null ? "" : family);
                 images.put(key, image);
             }
             final String caption = dataset.prompt(index);
@@ -167,6 +186,6 @@ public record TrainingSet(List<Row> rows, List<Prompt> prompts, long[] imageShap
 
     /** {@code count} twins of a synthetic image: same findings, fresh anatomy and texture. */
     public static List<float[]> twins(final Image image, final int count, final int size) {
-        return ChestPhantom.renderTwins(image.findings(), image.seed(), count, size);
+        return ChestPhantom.renderTwins(image.findings(), image.seed(), count, size, image.hiddenFeature());
     }
 }
