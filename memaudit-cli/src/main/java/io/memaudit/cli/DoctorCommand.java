@@ -1,23 +1,15 @@
 package io.memaudit.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.memaudit.core.scoring.DeviceSpec;
-import io.memaudit.diffusion.BundleConfig;
 import io.memaudit.diffusion.BundleException;
+import io.memaudit.diffusion.BundleIntegrity;
 import io.memaudit.diffusion.DiffusionModel;
 import io.memaudit.diffusion.MemorizationScorer;
 import io.memaudit.diffusion.TorchRuntime;
 import io.memaudit.diffusion.UnetPrecision;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,7 +88,11 @@ final class DoctorCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        healthy &= checkHashes(out);
+        if (!checkHashes(out)) {
+            out.println("PROBLEMS found (see above)");
+            out.flush();
+            return MemauditCommand.EXIT_BAD_INPUT;
+        }
         final double reference = probe(out, chosenDevice, UnetPrecision.FLOAT32);
         if (chosenPrecision != UnetPrecision.FLOAT32) {
             final double reduced = probe(out, chosenDevice, chosenPrecision);
@@ -110,31 +106,17 @@ final class DoctorCommand implements Callable<Integer> {
         return healthy ? 0 : MemauditCommand.EXIT_BAD_INPUT;
     }
 
-    /** The bundle's files against bundle.json's provenance.files_sha256, when it records them. */
-    private boolean checkHashes(final PrintWriter out) throws BundleException, IOException {
-        final BundleConfig config = BundleConfig.read(model.resolve("bundle.json"));
-        final JsonNode hashes = config.provenance() == null ? null : config.provenance().path("files_sha256");
-        if (hashes == null || !hashes.isObject() || hashes.isEmpty()) {
-            out.println("bundle: " + model + ": bundle.json records no file hashes (files not checked)");
+    /** The bundle's files against bundle.json's provenance.files_sha256 (the check every load makes). */
+    private boolean checkHashes(final PrintWriter out) {
+        try {
+            final Map<String, String> verified = BundleIntegrity.verify(model);
+            out.printf(Locale.ROOT, "bundle: %s: %d files match bundle.json's sha256%n", model, verified.size());
             return true;
+        } catch (final BundleException e) {
+            out.println("  PROBLEM: " + e.getMessage());
+            out.printf(Locale.ROOT, "bundle: %s: file hashes DO NOT match (the bundle will not load)%n", model);
+            return false;
         }
-        boolean matches = true;
-        int checked = 0;
-        for (final Iterator<Map.Entry<String, JsonNode>> entries = hashes.fields(); entries.hasNext(); ) {
-            final Map.Entry<String, JsonNode> entry = entries.next();
-            final Path file = model.resolve(entry.getKey());
-            if (!Files.isRegularFile(file)) {
-                out.println("  PROBLEM: " + file + " is listed in bundle.json's hashes but missing");
-                matches = false;
-            } else if (!sha256(file).equalsIgnoreCase(entry.getValue().asText())) {
-                out.println("  PROBLEM: " + file + " does not match its sha256 in bundle.json (changed or damaged)");
-                matches = false;
-            }
-            checked++;
-        }
-        out.printf(Locale.ROOT, "bundle: %s: %s%n", model, matches ? checked + " files match bundle.json's sha256"
-                : "file hashes DO NOT match");
-        return matches;
     }
 
     /** Loads the bundle and scores the probe prompt (first step, then dmem over {@code steps}); returns dmem. */
@@ -157,15 +139,6 @@ final class DoctorCommand implements Callable<Integer> {
                             + "dmem_first_step=%.9g dmem=%.9g%n", loaded.device(), unetPrecision.value(), loadSeconds,
                     firstSeconds, steps, fullSeconds, first.firstStep(), full.dmem());
             return full.dmem();
-        }
-    }
-
-    private static String sha256(final Path file) throws IOException {
-        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (final NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
         }
     }
 }

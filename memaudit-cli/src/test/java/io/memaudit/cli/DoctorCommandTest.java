@@ -115,7 +115,7 @@ class DoctorCommandTest {
         }
         Files.writeString(copy.resolve("tokenizer.json"), Files.readString(copy.resolve("tokenizer.json")) + " ");
         final String output = doctorHere(1, "--model", copy.toString(), "--device", "cpu", "--steps", "2");
-        assertTrue(output.contains("tokenizer.json does not match its sha256"), output);
+        assertTrue(output.contains("tokenizer.json: SHA-256") && output.contains("does not match bundle.json"), output);
         assertTrue(output.contains("PROBLEMS found"), output);
     }
 

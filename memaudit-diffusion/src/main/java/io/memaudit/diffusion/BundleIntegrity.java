@@ -29,8 +29,8 @@ public final class BundleIntegrity {
     /** Where bundle.json lists the hashes: {@code provenance.files_sha256}, file name to lower-case hex. */
     public static final String FIELD = "files_sha256";
     /** The files a bundle can load, each of which must be listed when present. */
-    public static final List<String> LOADED_FILES = List.of("tokenizer.json", "text_encoder.pt", "unet.pt", "vae_encoder.pt",
-            "vae_decoder.pt");
+    public static final List<String> LOADED_FILES = List.of("tokenizer.json", "text_encoder.pt", "unet.pt", "unet.float16.pt",
+            "vae_encoder.pt", "vae_decoder.pt");
 
     private BundleIntegrity() {
     }
