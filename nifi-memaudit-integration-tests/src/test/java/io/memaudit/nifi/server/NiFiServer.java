@@ -100,7 +100,11 @@ public final class NiFiServer implements AutoCloseable {
                 .replace("${nar.working.directory}", home.resolve("work/nar").toAbsolutePath().toString())
                 .replace("${http.port}", String.valueOf(port))
                 .replace("${sensitive.props.key}", HexFormat.of().formatHex(UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8)));
-        for (final Map.Entry<String, String> property : properties.entrySet()) {
+        final Map<String, String> overrides = new java.util.LinkedHashMap<>();
+        // NiFi 2's management (health) server defaults to 127.0.0.1:52020: two servers on one machine must not share it
+        overrides.put("nifi.management.server.address", "127.0.0.1:" + freePort());
+        overrides.putAll(properties);
+        for (final Map.Entry<String, String> property : overrides.entrySet()) {
             final java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(
                     property.getKey()) + "=.*$").matcher(nifiProperties);
             final String replacement = property.getKey() + "=" + property.getValue();
