@@ -52,8 +52,9 @@ final class CurateAndGateFlow {
         final List<String> sides = List.of("", " Follow-up advised.", " Unchanged from prior.", " Recommend lateral view.");
         final Map<String, String> captions = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
-            captions.put(String.format("%s/p1%07d/s5%07d/view1.jpg", dataset, i, i), findings.get(i % findings.size())
-                    + sides.get((i / findings.size() + dataset.length()) % sides.size()) + " Series " + dataset + ", image " + i + ".");
+            final String side = sides.get((i / findings.size() + dataset.length()) % sides.size());
+            captions.put(String.format("%s/p1%07d/s5%07d/view1.jpg", dataset, i, i),
+                    findings.get(i % findings.size()) + side + " Series " + dataset + ", image " + i + ".");
         }
         return captions;
     }

@@ -26,7 +26,7 @@ final class LocalCluster {
         final List<NiFiServer> nodes = new ArrayList<>();
         try {
             for (int node = 1; node <= count; node++) {
-                nodes.add(launchNode(run.resolve("node" + node), node == 1, zooKeeper, count));
+                nodes.add(launchNode(run.resolve("node" + node), node, zooKeeper, count));
             }
             for (final NiFiServer node : nodes) {
                 node.waitUntilUp(Duration.ofMinutes(5), false);
@@ -45,11 +45,17 @@ final class LocalCluster {
         }
     }
 
-    static NiFiServer launchNode(final Path directory, final boolean withZooKeeper, final int zooKeeper,
+    static NiFiServer launchNode(final Path directory, final int node, final int zooKeeper,
                                   final int count)
             throws IOException {
         Files.createDirectories(directory);
+        final boolean withZooKeeper = node == 1;
         final Map<String, String> properties = new LinkedHashMap<>();
+        if (node > 1) {
+            // nodes starting together must not unpack the same NARs into one directory
+            properties.put("nifi.nar.working.directory",
+                    CurateAndGateFlow.HOME.resolve("work/nar-node" + node).toAbsolutePath().toString());
+        }
         properties.put("nifi.cluster.is.node", "true");
         properties.put("nifi.cluster.node.address", "127.0.0.1");
         properties.put("nifi.cluster.node.protocol.port", String.valueOf(NiFiServer.freePort()));

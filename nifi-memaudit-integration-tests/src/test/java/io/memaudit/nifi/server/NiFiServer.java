@@ -38,6 +38,7 @@ import java.util.stream.Stream;
 public final class NiFiServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration POLL = Duration.ofMillis(500);
+    private static final java.util.Random RANDOM = new java.security.SecureRandom();
 
     private final Path runDirectory;
     private final List<String> command;
@@ -117,6 +118,9 @@ public final class NiFiServer implements AutoCloseable {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaOptions);
+        // NiFi 2's management (health) server listens on 127.0.0.1:52020 unless this system property (set by nifi-bootstrap
+        // in a normal install) says otherwise: two servers on one machine must not share it
+        command.add("-Dorg.apache.nifi.management.server.address=127.0.0.1:" + freePort());
         command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true",
                 "-Dnifi.properties.file.path=" + conf.resolve("nifi.properties"),
                 "-Dlogback.configurationFile=" + conf.resolve("logback.xml"),
@@ -133,11 +137,21 @@ public final class NiFiServer implements AutoCloseable {
         return builder.start();
     }
 
-    /** A free TCP port on the loopback interface (for a node's HTTP, cluster protocol, load-balance and ZooKeeper ports). */
+    /**
+     * A free TCP port on the loopback interface (for a node's HTTP, cluster protocol, load-balance, management and ZooKeeper
+     * ports), picked below Linux's ephemeral range (32768-60999): a server binds its ports long after they are picked, and
+     * a port from the ephemeral range may meanwhile be taken by some process's outgoing connection.
+     */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            final int port = 20000 + RANDOM.nextInt(12000);
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (final IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port in 20000-31999 on the loopback interface after 200 attempts");
     }
 
     /** This server's HTTP port. */
