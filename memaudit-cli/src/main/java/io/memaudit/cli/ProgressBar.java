@@ -48,6 +48,12 @@ final class ProgressBar implements AutoCloseable {
         return enabled ? new ProgressBar(label, total, done, unit, System.err, false) : () -> { };
     }
 
+    /** One progress line per tenth of the work on {@code out}, whatever the terminal. */
+    static ProgressBar lines(final String label, final long total, final LongSupplier done, final Unit unit,
+                             final PrintStream out) {
+        return new ProgressBar(label, total, done, unit, out, true);
+    }
+
     /** A bar in a terminal, else one progress line per tenth of the work (for logs of long runs). */
     static AutoCloseable barOrLines(final String label, final long total, final LongSupplier done, final Unit unit) {
         return new ProgressBar(label, total, done, unit, System.err, System.console() == null);
