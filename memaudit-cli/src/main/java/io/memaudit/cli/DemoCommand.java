@@ -133,6 +133,8 @@ final class DemoCommand implements Callable<Integer> {
         });
         out.printf(Locale.ROOT, "%nReport: %s (report.md, report.html, report.json, plots/) in %.0f s%n",
                 output.resolve("report.html"), (System.nanoTime() - started) / 1e9);
+        out.println("One seed and fine-tuned arms are a first look, not a result: for the marker question with several seeds, "
+                + "arms trained from scratch and 95 % intervals, see `memaudit experiment --help` and docs/experiments/README.md.");
         return 0;
     }
 

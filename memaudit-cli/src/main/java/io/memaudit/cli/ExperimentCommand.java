@@ -86,6 +86,10 @@ final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "The design's small layout, short training, few samples: a smoke run, not a result.")
     boolean quick;
 
+    @Option(names = "--cached-only", description = "Train nothing: report the arm x seed runs already measured in --cache "
+            + "(what an interrupted run, or runs split over several processes, have done so far).")
+    boolean cachedOnly;
+
     @Mixin
     EvaluationOptions evaluation;
 
@@ -163,7 +167,10 @@ final class ExperimentCommand implements Callable<Integer> {
         Experiments.stage(out, started, String.format(Locale.ROOT, "%s: seeds %s, arms %s, %d steps each from %s", design.displayName(),
                 seeds, arms.stream().map(CaptionArm::displayName).toList(), trainingSteps, start));
         final List<ArmStudy.SeedRun> runs = study.run(start, source, seeds, arms, work,
-                line -> Experiments.stage(out, started, line), Experiments.barsOrLines());
+                line -> Experiments.stage(out, started, line), Experiments.barsOrLines(), cachedOnly);
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("Nothing measured yet in " + work + ": run without --cached-only first");
+        }
         provenance.put("seconds", (System.nanoTime() - started) / 1e9);
         final ArmStudyReport report = new ArmStudyReport(provenance, design, runs, arms.getFirst());
         DatasetFiles.writeDirectoryAtomically(target, directory -> {

@@ -23,12 +23,14 @@ final class ProgressBar implements AutoCloseable {
     private final long started = System.nanoTime();
     private final Thread painter;
     private final boolean lines;
+    private final double quietSeconds;
     private volatile boolean running = true;
     private int tenthsPrinted;
 
     private ProgressBar(final String label, final long total, final LongSupplier done, final Unit unit, final PrintStream out,
-                        final boolean lines) {
+                        final boolean lines, final double quietSeconds) {
         this.lines = lines;
+        this.quietSeconds = quietSeconds;
         this.label = label;
         this.unit = unit;
         this.total = Math.max(1, total);
@@ -49,7 +51,14 @@ final class ProgressBar implements AutoCloseable {
     /** Starts progress (a bar in a terminal, lines without one), or returns a no-op when {@code enabled} is false. */
     static AutoCloseable start(final boolean enabled, final String label, final long total, final LongSupplier done,
                                final Unit unit) {
-        return enabled ? new ProgressBar(label, total, done, unit, System.err, System.console() == null) : () -> { };
+        return enabled ? new ProgressBar(label, total, done, unit, System.err, System.console() == null, QUIET_SECONDS)
+                : () -> { };
+    }
+
+    /** One progress line per tenth of the work on {@code out}, whatever the terminal and however short the work. */
+    static ProgressBar lines(final String label, final long total, final LongSupplier done, final Unit unit,
+                             final PrintStream out) {
+        return new ProgressBar(label, total, done, unit, out, true, 0);
     }
 
     private void paintLoop() {
@@ -72,7 +81,7 @@ final class ProgressBar implements AutoCloseable {
         final String etaText = Double.isNaN(eta) ? "--" : String.format(Locale.ROOT, "%.0fs", eta);
         if (lines) {
             final int tenths = (int) (10 * current / total);
-            if (tenths > tenthsPrinted && seconds >= QUIET_SECONDS) {
+            if (tenths > tenthsPrinted && seconds >= quietSeconds) {
                 tenthsPrinted = tenths;
                 out.println(String.format(Locale.ROOT, "%s: %d/%d (%3.0f%%) %.1f %s, %.0fs elapsed, ETA %s", label, current,
                         total, fraction * 100, rate, unit.rateName(), seconds, etaText));
@@ -87,10 +96,14 @@ final class ProgressBar implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
         painter.interrupt();
-        painter.join();
+        try {
+            painter.join();
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         paint();
         if (!lines) {
             out.println();

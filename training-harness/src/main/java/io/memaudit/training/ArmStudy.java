@@ -66,7 +66,7 @@ public final class ArmStudy {
                          ModelEvaluator.Result onOriginal, ModelEvaluator.Result onRewritten) {
     }
 
-    /** One seed: its data and every arm's run, in the order of the arms asked for. */
+    /** One seed: its data and every arm's run, in the order of the arms asked for (with --cached-only, those done). */
     public record SeedRun(long seed, SeedData data, List<ArmRun> arms) {
     }
 
@@ -93,6 +93,17 @@ public final class ArmStudy {
     public List<SeedRun> run(final Path start, final DataSource source, final List<Long> seeds, final List<CaptionArm> arms,
                              final Path work, final Consumer<String> stage, final StepProgress.Factory progress)
             throws Exception {
+        return run(start, source, seeds, arms, work, stage, progress, false);
+    }
+
+    /**
+     * As {@link #run(Path, DataSource, List, List, Path, Consumer, StepProgress.Factory)}; with {@code cachedOnly}, an arm x
+     * seed whose measurements are not cached yet is left out instead of trained (a report of what is done so far, e.g.
+     * while other processes still train the rest).
+     */
+    public List<SeedRun> run(final Path start, final DataSource source, final List<Long> seeds, final List<CaptionArm> arms,
+                             final Path work, final Consumer<String> stage, final StepProgress.Factory progress,
+                             final boolean cachedOnly) throws Exception {
         final List<SeedRun> runs = new ArrayList<>();
         for (final long seed : seeds) {
             final SeedData seedData = source.forSeed(seed);
@@ -111,6 +122,12 @@ public final class ArmStudy {
                 final DiffusionTrainer.Options options = settings.trainerOptions(arm, seed);
                 final String fingerprint = DiffusionTrainer.fingerprint(armData.examples());
                 DiffusionTrainer.Result training = cachedTraining(bundle, fingerprint, options);
+                final String evaluationKey = evaluation.withSeed(seed) + "|" + fingerprint + "|" + options;
+                if (cachedOnly && (training == null
+                        || cachedEvaluation(directory, evaluationKey, arm, rewritten, 0, training) == null)) {
+                    stage.accept(label + ": not measured yet, left out (--cached-only)");
+                    continue;
+                }
                 if (training != null) {
                     stage.accept(label + ": trained model cached at " + bundle);
                 } else {
@@ -118,7 +135,6 @@ public final class ArmStudy {
                             + armData.rows().size() + " rows (" + armData.prompts().size() + " distinct captions)");
                     training = train(start, arm, armData, data.source(), bundle, options, progress.start(label, options.steps()));
                 }
-                final String evaluationKey = evaluation.withSeed(seed) + "|" + fingerprint + "|" + options;
                 ArmRun run = cachedEvaluation(directory, evaluationKey, arm, rewritten, armData.prompts().size(), training);
                 if (run != null) {
                     stage.accept(label + ": measurements cached");
@@ -141,7 +157,9 @@ public final class ArmStudy {
                 }
                 armRuns.add(run);
             }
-            runs.add(new SeedRun(seed, seedData, List.copyOf(armRuns)));
+            if (!armRuns.isEmpty()) {
+                runs.add(new SeedRun(seed, seedData, List.copyOf(armRuns)));
+            }
         }
         return List.copyOf(runs);
     }

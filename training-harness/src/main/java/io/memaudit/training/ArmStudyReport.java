@@ -69,9 +69,15 @@ public record ArmStudyReport(ObjectNode provenance, MarkerDesign design, List<Ar
         }
     }
 
-    /** The arms in the order they were run. */
+    /** The arms in the order they were run (an arm missing at some seeds is reported over the seeds that have it). */
     public List<CaptionArm> arms() {
-        return seeds.getFirst().arms().stream().map(ArmStudy.ArmRun::arm).toList();
+        return seeds.stream().flatMap(seed -> seed.arms().stream().map(ArmStudy.ArmRun::arm)).distinct()
+                .sorted(java.util.Comparator.comparingInt(CaptionArm::ordinal)).toList();
+    }
+
+    /** The seeds at which {@code arm} was run. */
+    public List<Long> seedsOf(final CaptionArm arm) {
+        return seeds.stream().filter(seed -> run(seed, arm) != null).map(ArmStudy.SeedRun::seed).toList();
     }
 
     /** Caption groups: all, marked, unmarked, and the design's own (keys and repeated controls; device captions). */
@@ -113,8 +119,15 @@ public record ArmStudyReport(ObjectNode provenance, MarkerDesign design, List<Ar
     }
 
     private List<double[]> values(final CaptionArm arm, final Measure measure, final Group group) {
+        return values(arm, measure, group, seedsOf(arm));
+    }
+
+    private List<double[]> values(final CaptionArm arm, final Measure measure, final Group group, final List<Long> which) {
         final List<double[]> strata = new ArrayList<>();
         for (final ArmStudy.SeedRun seed : seeds) {
+            if (!which.contains(seed.seed())) {
+                continue;
+            }
             final ArmStudy.ArmRun run = run(seed, arm);
             final ModelEvaluator.Result result = result(run, measure);
             final List<ModelEvaluator.PromptResult> original = run.onOriginal().prompts();
@@ -131,8 +144,7 @@ public record ArmStudyReport(ObjectNode provenance, MarkerDesign design, List<Ar
     }
 
     private static ArmStudy.ArmRun run(final ArmStudy.SeedRun seed, final CaptionArm arm) {
-        return seed.arms().stream().filter(run -> run.arm() == arm).findFirst()
-                .orElseThrow(() -> new IllegalStateException("arm " + arm.displayName() + " missing at seed " + seed.seed()));
+        return seed.arms().stream().filter(run -> run.arm() == arm).findFirst().orElse(null);
     }
 
     /** Every arm x measure x group mean with its interval. */
@@ -165,12 +177,13 @@ public record ArmStudyReport(ObjectNode provenance, MarkerDesign design, List<Ar
             }
             for (final Measure measure : measures()) {
                 for (final Group group : groups()) {
-                    final List<double[]> armValues = values(arm, measure, group);
+                    final List<Long> both = seedsOf(arm).stream().filter(seedsOf(control)::contains).toList();
+                    final List<double[]> armValues = values(arm, measure, group, both);
                     if (armValues.stream().mapToInt(values -> values.length).sum() == 0) {
                         continue;
                     }
-                    final PairedTest.Result test = PairedTest.compare(armValues, values(control, measure, group), RESAMPLES,
-                            STATS_SEED);
+                    final PairedTest.Result test = PairedTest.compare(armValues, values(control, measure, group, both),
+                            RESAMPLES, STATS_SEED);
                     rows.add(new Difference(arm.displayName(), measure.name(), group.name(), test.effect(), test.pValue(),
                             test.pairs(), test.effect().excludes(0)));
                 }
@@ -181,17 +194,21 @@ public record ArmStudyReport(ObjectNode provenance, MarkerDesign design, List<Ar
 
     /** {@code _}'s rank among tokens by mean significance on the original captions, per seed. */
     public int[] markerRanks(final CaptionArm arm) {
-        return seeds.stream().mapToInt(seed -> run(seed, arm).onOriginal().markerTokenRank()).toArray();
+        return runs(arm).stream().mapToInt(run -> run.onOriginal().markerTokenRank()).toArray();
     }
 
     /** Tokens ranked, per seed. */
     public int[] rankedTokens(final CaptionArm arm) {
-        return seeds.stream().mapToInt(seed -> run(seed, arm).onOriginal().rankedTokens()).toArray();
+        return runs(arm).stream().mapToInt(run -> run.onOriginal().rankedTokens()).toArray();
     }
 
     /** Share of marked captions whose most significant token is {@code _}, per seed. */
     public double[] markerTopShares(final CaptionArm arm) {
-        return seeds.stream().mapToDouble(seed -> run(seed, arm).onOriginal().markerTopShare()).toArray();
+        return runs(arm).stream().mapToDouble(run -> run.onOriginal().markerTopShare()).toArray();
+    }
+
+    private List<ArmStudy.ArmRun> runs(final CaptionArm arm) {
+        return seeds.stream().map(seed -> run(seed, arm)).filter(java.util.Objects::nonNull).toList();
     }
 
     /**
@@ -210,10 +227,12 @@ public record ArmStudyReport(ObjectNode provenance, MarkerDesign design, List<Ar
         final List<List<ModelEvaluator.Result>> sets = new ArrayList<>();
         final List<String> setNames = new ArrayList<>();
         for (final ArmStudy.SeedRun seed : seeds) {
-            sets.add(List.of(run(seed, control).onOriginal()));
-            setNames.add(control.displayName() + ", seed " + seed.seed());
+            if (run(seed, control) != null) {
+                sets.add(List.of(run(seed, control).onOriginal()));
+                setNames.add(control.displayName() + ", seed " + seed.seed());
+            }
         }
-        sets.add(seeds.stream().map(seed -> run(seed, control).onOriginal()).toList());
+        sets.add(runs(control).stream().map(ArmStudy.ArmRun::onOriginal).toList());
         setNames.add(control.displayName() + ", seeds pooled");
         sets.add(seeds.stream().flatMap(seed -> seed.arms().stream().map(ArmStudy.ArmRun::onOriginal)).toList());
         setNames.add("every arm and seed pooled");
@@ -341,11 +360,17 @@ public record ArmStudyReport(ObjectNode provenance, MarkerDesign design, List<Ar
                             .toList())));
         }
         document.table(List.of("arm", "measure", "captions", "n", "mean [95% CI]", "per seed"), rows);
+        for (final CaptionArm arm : arms()) {
+            if (seedsOf(arm).size() < seeds.size()) {
+                document.paragraph(arm.displayName() + " was run at seeds " + seedsOf(arm) + " only; its means and its "
+                        + "differences from the control use those seeds.");
+            }
+        }
 
         document.heading("Marker token");
         final List<List<String>> rankRows = new ArrayList<>();
         for (final CaptionArm arm : arms()) {
-            rankRows.add(List.of(arm.displayName(), join(markerRanks(arm)), join(rankedTokens(arm)),
+            rankRows.add(List.of(arm.displayName() + " (seeds " + seedsOf(arm) + ")", join(markerRanks(arm)), join(rankedTokens(arm)),
                     String.join(" / ", Arrays.stream(markerTopShares(arm)).mapToObj(value -> String.format(Locale.ROOT, "%.2f", value))
                             .toList())));
         }
@@ -404,8 +429,8 @@ public record ArmStudyReport(ObjectNode provenance, MarkerDesign design, List<Ar
         final List<double[]> scores = new ArrayList<>();
         final List<Boolean> labels = new ArrayList<>();
         final List<List<Double>> collected = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-        for (final ArmStudy.SeedRun seed : seeds) {
-            for (final ModelEvaluator.PromptResult prompt : run(seed, control).onOriginal().prompts()) {
+        for (final ArmStudy.ArmRun controlRun : runs(control)) {
+            for (final ModelEvaluator.PromptResult prompt : controlRun.onOriginal().prompts()) {
                 collected.get(0).add(prompt.dmem());
                 collected.get(1).add(prompt.dmemAtReplicationGuidance());
                 collected.get(2).add(prompt.firstStep());
