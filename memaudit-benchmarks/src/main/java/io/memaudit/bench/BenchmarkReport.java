@@ -12,10 +12,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the marker engine, the naive baseline and the CLI benchmarks in one JMH run, single-threaded, and prints MB/s and
- * the ratio to the baseline as a Markdown table (the README's figures come from here).
+ * Runs the marker engine, the naive baseline and the CLI benchmarks in one JMH run and prints MB/s (records/s for short
+ * records) and the ratio to each row's baseline as Markdown tables (docs/performance.md's figures come from here).
  *
- * <p>{@code java -jar memaudit-benchmarks/target/benchmarks.jar [--quick]}
+ * <p>{@code java -jar memaudit-benchmarks/target/benchmarks.jar [--quick] [--short]}: {@code --short} runs the
+ * short-record benchmarks only.
  */
 public final class BenchmarkReport {
 
@@ -24,11 +25,10 @@ public final class BenchmarkReport {
 
     public static void main(final String[] args) throws Exception {
         final boolean quick = List.of(args).contains("--quick");
+        final boolean shortOnly = List.of(args).contains("--short");
         final ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(MarkerEngineBenchmark.class.getName())
-                .include(NaiveRegexBaseline.class.getName())
-                .include(CliBenchmark.class.getName())
-                .include(TextTreeBenchmark.class.getName())
+                .include(ShortRecordBenchmark.class.getName())
+                .include(ShortRecordRewriteBenchmark.class.getName())
                 .forks(1)
                 .threads(1)
                 .warmupIterations(quick ? 1 : 3)
@@ -36,7 +36,21 @@ public final class BenchmarkReport {
                 .measurementIterations(quick ? 2 : 5)
                 .measurementTime(TimeValue.seconds(quick ? 1 : 3))
                 .jvmArgsAppend("-Xms3g", "-Xmx3g", "-XX:+AlwaysPreTouch", "--enable-native-access=ALL-UNNAMED");
-        final Collection<RunResult> results = new Runner(options.build()).run();
+        if (!shortOnly) {
+            options.include(MarkerEngineBenchmark.class.getName())
+                    .include(NaiveRegexBaseline.class.getName())
+                    .include(CliBenchmark.class.getName())
+                    .include(TextTreeBenchmark.class.getName());
+        }
+        final Collection<RunResult> all = new Runner(options.build()).run();
+        final List<RunResult> shortResults = all.stream()
+                .filter(result -> result.getParams().getBenchmark().contains(".ShortRecord")).toList();
+        printShortRecords(shortResults);
+        if (shortOnly) {
+            return;
+        }
+        final List<RunResult> results = all.stream()
+                .filter(result -> !result.getParams().getBenchmark().contains(".ShortRecord")).toList();
 
         final long corpusBytes = new ReportCorpus(ReportCorpus.DEFAULT_BYTES).bytes;
         final Path scratch = Files.createTempDirectory("memaudit-bench");
@@ -80,6 +94,48 @@ public final class BenchmarkReport {
                     result.getPrimaryResult().getScoreError(), rate,
                     cli ? "n/a" : String.format(Locale.ROOT, "%.2f", rate / baseline));
         }
+    }
+
+    /** Short records: records/s and MB/s, each row against its baseline (the naive regex, or the same work on 1 thread). */
+    private static void printShortRecords(final List<RunResult> results) {
+        final long[] size = ShortRecordRewriteBenchmark.size();
+        final long records = size[0];
+        final long bytes = size[1];
+        System.out.printf(Locale.ROOT, "%n%s; short records: %,d records, %.1f MB of JSON Lines (%d bytes a record),"
+                        + " %d processors%n%n", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+                records, bytes / 1e6, bytes / records, Runtime.getRuntime().availableProcessors());
+        System.out.println("| short records | threads | ms/op | records/s | MB/s | x its baseline |");
+        System.out.println("|---|---:|---:|---:|---:|---:|");
+        final java.util.Map<String, Double> scores = new java.util.HashMap<>();
+        for (final RunResult result : results) {
+            scores.put(key(result), result.getPrimaryResult().getScore());
+        }
+        for (final RunResult result : results) {
+            final String name = result.getParams().getBenchmark();
+            final String method = name.substring(name.lastIndexOf('.') + 1);
+            final String threads = result.getParams().getParam("threads");
+            final String label = switch (method) {
+                case "engine" -> "marker engine over the prompts";
+                case "naiveRegex" -> "naive regex replaceAll over the prompts (baseline)";
+                case "jsonLinesInMemory" -> "JSON Lines rewrite, memory to memory";
+                case "cliRandomize" -> "CLI randomize, file to file, warm JVM";
+                default -> method;
+            };
+            final String baselineKey = switch (method) {
+                case "engine", "naiveRegex" -> "naiveRegex/-";
+                default -> method + "/1";
+            };
+            final double score = result.getPrimaryResult().getScore();
+            System.out.printf(Locale.ROOT, "| %s | %s | %.1f ± %.1f | %,.0f | %.0f | %.2f |%n", label,
+                    threads == null ? "1" : threads, score, result.getPrimaryResult().getScoreError(), records / (score / 1000.0),
+                    bytes / 1e6 / (score / 1000.0), scores.getOrDefault(baselineKey, Double.NaN) / score);
+        }
+    }
+
+    private static String key(final RunResult result) {
+        final String name = result.getParams().getBenchmark();
+        final String threads = result.getParams().getParam("threads");
+        return name.substring(name.lastIndexOf('.') + 1) + "/" + (threads == null ? "-" : threads);
     }
 
     private static double megabytesPerSecond(final long bytes, final RunResult result) {
