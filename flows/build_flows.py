@@ -323,7 +323,8 @@ def curate_and_gate():
         ("datasets.in.flight", "100", "Datasets being reassembled at once per node (MergeRecord bins)"),
         ("model.directory", "/models/radedit", "Model bundle directory (memaudit's bundle format)"),
         ("model.device", "auto", "auto, cpu or gpu:N (one GPU per node in a cluster)"),
-        ("scoring.mode", "two-stage", "full, first-step or two-stage"),
+        ("scoring.mode", "full", "full (the reference; the gate reads /dmem). first-step or two-stage also need the gate's "
+         "Score Field or Screening Score Field set to /dmem_first_step, or every dataset is rejected as unscored"),
         ("memorization.threshold", "1.0", "dmem at or above which a record is memorized (memaudit score --top-percent 1)"),
         ("screening.threshold", "0.5", "First-step score that earns a full dmem in two-stage mode"),
         ("generations", "4", "Trajectories per prompt"),

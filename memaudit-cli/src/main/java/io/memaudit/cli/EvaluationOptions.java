@@ -1,5 +1,6 @@
 package io.memaudit.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.memaudit.training.ModelEvaluator;
 import picocli.CommandLine.Option;
 
@@ -34,5 +35,16 @@ final class EvaluationOptions {
     ModelEvaluator.Settings settings(final long seed) {
         return new ModelEvaluator.Settings(generations, steps, guidance, 8, seed, replicationSamples, replicationGuidance, twins,
                 significanceSteps, 2);
+    }
+
+    /** Writes these settings into a report's or bundle's provenance. */
+    void describe(final ObjectNode measuring) {
+        measuring.put("generations", generations);
+        measuring.put("steps", steps);
+        measuring.put("guidance", guidance);
+        measuring.put("replication_samples", replicationSamples);
+        measuring.put("replication_guidance", replicationGuidance);
+        measuring.put("twins", twins);
+        measuring.put("significance_steps", significanceSteps);
     }
 }

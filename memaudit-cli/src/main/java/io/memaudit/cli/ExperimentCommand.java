@@ -137,14 +137,7 @@ final class ExperimentCommand implements Callable<Integer> {
         training.put("batch", batch);
         training.put("learning_rate", learningRate);
         training.put("caption_dropout", captionDropout);
-        final ObjectNode measuring = provenance.putObject("measuring");
-        measuring.put("generations", evaluation.generations);
-        measuring.put("steps", evaluation.steps);
-        measuring.put("guidance", evaluation.guidance);
-        measuring.put("replication_samples", evaluation.replicationSamples);
-        measuring.put("replication_guidance", evaluation.replicationGuidance);
-        measuring.put("twins", evaluation.twins);
-        measuring.put("significance_steps", evaluation.significanceSteps);
+        evaluation.describe(provenance.putObject("measuring"));
         final int size = Experiments.imageSize(start);
         final Path work = cache.resolve("experiment-" + design.displayName() + "-" + hash(Files.readString(start.resolve("bundle.json"))
                 + layout.withSeed(0) + quick));

@@ -37,14 +37,7 @@ final class Experiments {
         training.put("batch", flags.batch);
         training.put("learning_rate", flags.learningRate);
         training.put("caption_dropout", flags.captionDropout);
-        final ObjectNode measuring = provenance.putObject("measuring");
-        measuring.put("generations", evaluation.generations);
-        measuring.put("steps", evaluation.steps);
-        measuring.put("guidance", evaluation.guidance);
-        measuring.put("replication_samples", evaluation.replicationSamples);
-        measuring.put("replication_guidance", evaluation.replicationGuidance);
-        measuring.put("twins", evaluation.twins);
-        measuring.put("significance_steps", evaluation.significanceSteps);
+        evaluation.describe(provenance.putObject("measuring"));
         return provenance;
     }
 
