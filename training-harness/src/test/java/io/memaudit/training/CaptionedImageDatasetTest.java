@@ -108,7 +108,7 @@ class CaptionedImageDatasetTest {
         final Path ragged = write("ragged.csv", "image,prompt\nimages/a.png,fine\nimages/a.png,too,many\n");
         assertMessage(ragged, "ragged.csv: line 3: the record has 3 fields but the header has 2");
         final Path missingColumn = write("columns.csv", "path,prompt\nimages/a.png,fine\n");
-        assertMessage(missingColumn, "columns.csv: line 1: the header has no column 'image'");
+        assertMessage(missingColumn, "columns.csv: line 1: the header (2 columns) has no column 'image'");
         final Path missingImage = write("missing.csv", "image,prompt\nimages/a.png,fine\nimages/b.png,gone\n");
         assertMessage(missingImage, "missing.csv: line 3: column 'image': image images/b.png does not exist");
         final Path empty = write("empty.csv", "image,prompt\n,no image\n");
