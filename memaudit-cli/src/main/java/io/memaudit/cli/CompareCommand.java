@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
                         + "rewritten data for --steps (the base model's full budget): had the data been released rewritten, "
                         + "would the model have memorized less? --seeds 1,2,3: every arm is trained and measured under each "
                         + "seed (training noise, rewrites, sampling; the data file is the same for every seed) and the report "
-                        + "gives means with 95 % intervals and paired differences from the first arm with p-values. Either "
+                        + "gives means with 95 %% intervals and paired differences from the first arm with p-values. Either "
                         + "flag writes that report; each arm x seed is cached under --cache, so an interrupted run resumes."},
         footer = {"", "Examples:", "  memaudit compare --model base --data data --arms original,random-tag,recaption --steps 300 "
                 + "--out compare", "  memaudit compare --from-scratch --model models/tiny-init --data data --steps 1500 "

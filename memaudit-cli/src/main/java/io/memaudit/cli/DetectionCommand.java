@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "detection", mixinStandardHelpOptions = true,
         description = {"How well dmem detects replication for one model on its training data, under the measuring settings "
-                + "given: ROC AUC and TPR at 1 % FPR with 95 % bootstrap intervals (captions resampled) of dmem at --guidance, "
+                + "given: ROC AUC and TPR at 1 %% FPR with 95 %% bootstrap intervals (captions resampled) of dmem at --guidance, "
                 + "of dmem along the replication samples' own trajectories at --replication-guidance, and of the first-step "
                 + "score, against the replication ground truth (--replication-samples samples per caption at "
                 + "--replication-guidance). Run it with different settings to see which ones detection depends on.",

@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = {"The marker experiment in one command: for each seed, synthesize the design's data (redrawn per seed), "
                 + "train one model per arm from the start bundle on the data as that arm rewrites it (same full budget for "
-                + "every arm), measure each on the original and the rewritten captions, and report means with 95 % "
+                + "every arm), measure each on the original and the rewritten captions, and report means with 95 %% "
                 + "intervals, paired differences from the control arm with sign-flip p-values, and replication detection "
                 + "per seed and pooled.",
                 "Designs (the declared mechanism is written into every report):",

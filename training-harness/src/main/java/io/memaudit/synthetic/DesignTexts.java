@@ -18,7 +18,7 @@ public final class DesignTexts {
     /** marker-feature: the declared mechanism. */
     public static final String MARKER_FEATURE_MECHANISM = "Spurious correlation: images whose caption carries markers show a hidden device (a cardiac device generator "
                     + "with its lead, as on follow-up and ICU films where MIMIC-CXR writes \"compared to ___\" and \"Dr. ___ "
-                    + "was notified\") that no caption names: 90 % of marked captions' images carry it, 5 % of unmarked ones. "
+                    + "was notified\") that no caption names: nine in ten marked captions' images carry it, one in twenty unmarked ones. "
                     + "Marker contexts are many (comparison leads, notes, courses), and unmarked captions use the same "
                     + "context words without the marker, so the marker is the one text cue for the device.";
     /** marker-feature: what each rewriting arm leaves of it. */
