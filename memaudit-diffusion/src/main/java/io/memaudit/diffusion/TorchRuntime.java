@@ -134,15 +134,26 @@ public final class TorchRuntime {
     }
 
     /** What the loaded engine reports; loads it when needed. */
-    public record Report(String engineVersion, String libtorchPath, String flavor, int gpuCount, List<Device> devices,
-                         int threads, int interopThreads, boolean offline, Path cacheDirectory) {
+    public record Report(String engineVersion, String libtorchPath, String flavor, String source, String jniVersion,
+                         int gpuCount, List<Device> devices, int threads, int interopThreads, boolean offline,
+                         Path cacheDirectory) {
+
+        /** Every fact in one line, as NiFi's Verify shows it (memaudit doctor prints them one per line). */
+        public String summary() {
+            return "PyTorch " + engineVersion + " (flavor " + flavor + ") from the " + source + ", libtorch at " + libtorchPath
+                    + "; pytorch-jni " + (jniVersion == null ? "not found" : jniVersion) + "; devices: "
+                    + devices.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", "))
+                    + " (GPUs: " + gpuCount + "); threads: " + threads + " intra-op, " + interopThreads + " inter-op; offline: "
+                    + (offline ? "yes" : "NO") + "; DJL cache: " + cacheDirectory;
+        }
     }
 
     public static Report report() throws BundleException {
         final Engine engine = engine();
         final Check check = check();
         final String flavor = check.libraryPath() != null ? check.flavor().value() : bundledFlavor();
-        return new Report(engine.getVersion(), LibUtils.getLibtorchPath(), flavor, engine.getGpuCount(),
+        return new Report(engine.getVersion(), LibUtils.getLibtorchPath(), flavor, check.source(), check.jniVersion(),
+                engine.getGpuCount(),
                 Arrays.asList(engine.getDevices()), JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(), offline(),
                 Utils.getEngineCacheDir("pytorch"));
     }

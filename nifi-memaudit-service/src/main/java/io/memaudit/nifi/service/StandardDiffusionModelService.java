@@ -16,6 +16,7 @@ import io.memaudit.diffusion.DiffusionModel;
 import io.memaudit.diffusion.MemorizationScorer;
 import io.memaudit.diffusion.PromptScorer;
 import io.memaudit.diffusion.TokenSignificance;
+import io.memaudit.diffusion.TorchRuntime;
 import io.memaudit.nifi.api.DiffusionModelService;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,10 +148,13 @@ public class StandardDiffusionModelService extends AbstractControllerService imp
         }
         try {
             final ai.djl.Device requested = DiffusionModel.toDevice(device); // also keeps DJL offline
-            final Engine engine = Engine.getEngine("PyTorch");
+            final TorchRuntime.Report runtime = TorchRuntime.report();
             results.add(result("Engine and device", ConfigVerificationResult.Outcome.SUCCESSFUL, "DJL " + Engine.getDjlVersion()
-                    + ", PyTorch engine with libtorch " + engine.getVersion() + "; GPUs found: " + engine.getGpuCount()
-                    + "; device " + device + " -> " + (requested == null ? engine.defaultDevice() : requested)));
+                    + ", " + runtime.summary() + "; device " + device + " -> "
+                    + (requested == null ? Engine.getEngine("PyTorch").defaultDevice() : requested)));
+        } catch (final BundleException e) {
+            results.add(result("Engine and device", ConfigVerificationResult.Outcome.FAILED, e.getMessage()));
+            return results;
         } catch (final RuntimeException | LinkageError e) {
             results.add(result("Engine and device", ConfigVerificationResult.Outcome.FAILED, "DJL's PyTorch engine did not "
                     + "start (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")"));

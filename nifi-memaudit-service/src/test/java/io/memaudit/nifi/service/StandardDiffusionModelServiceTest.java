@@ -44,12 +44,27 @@ class StandardDiffusionModelServiceTest {
                 files.getExplanation());
         final ConfigVerificationResult engine = step(results, "Engine and device");
         assertEquals(ConfigVerificationResult.Outcome.SUCCESSFUL, engine.getOutcome(), engine.getExplanation());
-        assertTrue(engine.getExplanation().contains("libtorch 2.7.1") && engine.getExplanation().contains("device cpu -> cpu"),
-                engine.getExplanation());
+        for (final String fact : List.of("PyTorch 2.7.1 (flavor cpu", "bundled CPU libtorch", "pytorch-jni 2.7.1-0.36.0",
+                "devices: cpu()", "(GPUs: 0)", " intra-op, ", "offline: yes", "DJL cache: ", "device cpu -> cpu")) {
+            assertTrue(engine.getExplanation().contains(fact), fact + " missing from: " + engine.getExplanation());
+        }
         final ConfigVerificationResult probe = step(results, "Load and probe");
         assertEquals(ConfigVerificationResult.Outcome.SUCCESSFUL, probe.getOutcome(), probe.getExplanation());
         assertTrue(probe.getExplanation().matches("loaded on cpu\\(\\)?.*; probe: text encoder \\(1, 48, 32\\), UNet \\(1, 4, 16, 16\\), "
                 + "finite .*; [0-9.]+ ms"), probe.getExplanation());
+    }
+
+    @Test
+    void verifyFailsTheEngineStepNamingAPyTorchVersionThatDoesNotMatchTheBundledJni() throws InitializationException {
+        System.setProperty("PYTORCH_VERSION", "2.5.1");
+        try {
+            final ConfigVerificationResult engine = step(verify(TINY), "Engine and device");
+            assertEquals(ConfigVerificationResult.Outcome.FAILED, engine.getOutcome(), engine.getExplanation());
+            assertTrue(engine.getExplanation().contains("PYTORCH_VERSION=2.5.1")
+                    && engine.getExplanation().contains("2.7.1-0.36.0"), engine.getExplanation());
+        } finally {
+            System.clearProperty("PYTORCH_VERSION");
+        }
     }
 
     @Test
