@@ -3,6 +3,7 @@ package io.memaudit.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.memaudit.core.provenance.Provenance;
 import io.memaudit.synthetic.SyntheticChestXrays;
 import io.memaudit.training.ArmComparison;
 import io.memaudit.training.CaptionArm;
@@ -23,8 +24,8 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -169,8 +170,7 @@ final class DemoCommand implements Callable<Integer> {
             try (StepProgress steps = Experiments.progressBars(showProgress()).start("base", options.steps())) {
                 result = trainer.train(set.examples(), options, steps);
             }
-            final ObjectNode made = new ObjectMapper().createObjectNode();
-            made.put("command", "memaudit demo " + MemauditCommand.version());
+            final ObjectNode made = Provenance.of("memaudit demo " + MemauditCommand.version());
             made.put("data", "synthetic chest radiographs, seed " + flags.seed);
             Files.createDirectories(target.getParent());
             trainer.save(target, options, result, made);

@@ -1,8 +1,8 @@
 package io.memaudit.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.memaudit.core.io.DatasetFiles;
+import io.memaudit.core.provenance.Provenance;
 import io.memaudit.synthetic.DesignTexts;
 import io.memaudit.synthetic.MarkerDesign;
 import io.memaudit.synthetic.SyntheticChestXrays;
@@ -13,18 +13,17 @@ import io.memaudit.training.TrainingSet;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "experiment", mixinStandardHelpOptions = true,
         description = {"The marker experiment in one command: for each seed, synthesize the design's data (redrawn per seed), "
@@ -108,12 +107,9 @@ final class ExperimentCommand implements Callable<Integer> {
         }
         final Path target = output != null ? output : Path.of("memaudit-out", "exp-" + design.displayName());
         final SyntheticChestXrays.Options layout = design.options(0, quick);
-        final ObjectNode provenance = new ObjectMapper().createObjectNode();
+        final ObjectNode provenance = Provenance.of("memaudit experiment " + MemauditCommand.version());
         provenance.put("title", "Marker experiment: " + design.displayName() + (quick ? " (quick smoke run, not a result)" : ""));
-        provenance.put("tool", "memaudit experiment " + MemauditCommand.version());
         provenance.put("command", "memaudit " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
-        provenance.put("created", Instant.now().toString());
-        provenance.put("java", System.getProperty("java.version"));
         provenance.put("summary", "Everything here is generated: synthetic images and captions, tiny models trained from scratch "
                 + "on CPU. The marker mechanism is built into the data on purpose (the design below); the numbers say what "
                 + "this model does on this data, not what RadEdit does on MIMIC-CXR.");

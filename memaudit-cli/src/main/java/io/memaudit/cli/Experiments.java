@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.memaudit.core.io.DatasetFiles;
+import io.memaudit.core.provenance.Provenance;
 import io.memaudit.training.ExperimentReport;
 import io.memaudit.training.StepProgress;
 import io.memaudit.training.TrainingSet;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,11 +27,8 @@ final class Experiments {
 
     static ObjectNode provenance(final String tool, final String title, final TrainingFlags flags,
                                  final EvaluationOptions evaluation) {
-        final ObjectNode provenance = new ObjectMapper().createObjectNode();
+        final ObjectNode provenance = Provenance.of(tool + " " + MemauditCommand.version());
         provenance.put("title", title);
-        provenance.put("tool", tool + " " + MemauditCommand.version());
-        provenance.put("created", Instant.now().toString());
-        provenance.put("java", System.getProperty("java.version"));
         provenance.put("seed", flags.seed);
         final ObjectNode training = provenance.putObject("training");
         training.put("batch", flags.batch);

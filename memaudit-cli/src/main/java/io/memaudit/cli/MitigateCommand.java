@@ -1,19 +1,18 @@
 package io.memaudit.cli;
 
 import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.memaudit.core.io.DatasetFiles;
 import io.memaudit.core.markers.MarkerDialect;
 import io.memaudit.core.mitigation.Mitigation;
 import io.memaudit.core.mitigation.PromptMitigations;
+import io.memaudit.core.provenance.Provenance;
 import io.memaudit.dataset.DatasetReader;
 import io.memaudit.diffusion.DiffusionModel;
 import io.memaudit.diffusion.MemorizationScorer;
 import io.memaudit.diffusion.MitigationEvaluation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -86,10 +85,12 @@ final class MitigateCommand implements Callable<Integer>, InputCommand {
             }
             final List<MitigationEvaluation.Summary> summaries = MitigationEvaluation.summarize(outcomes);
             DatasetFiles.writeAtomically(io.output, out -> {
-                try (JsonGenerator json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8).useDefaultPrettyPrinter()) {
+                try (JsonGenerator json = Provenance.JSON.getFactory().createGenerator(out, JsonEncoding.UTF8)
+                        .useDefaultPrettyPrinter()) {
                     json.writeStartObject();
-                    json.writeStringField("tool", "memaudit mitigate " + MemauditCommand.version());
-                    json.writeStringField("created", Instant.now().toString());
+                    for (final var field : Provenance.of("memaudit mitigate " + MemauditCommand.version()).properties()) {
+                        json.writeObjectField(field.getKey(), field.getValue());
+                    }
                     json.writeStringField("model", sampling.model.toString());
                     json.writeStringField("input", io.input.getFileName().toString());
                     json.writeStringField("distance", "mean pairwise RMS distance on "

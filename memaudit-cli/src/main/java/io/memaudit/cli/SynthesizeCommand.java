@@ -1,9 +1,9 @@
 package io.memaudit.cli;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.memaudit.core.io.DatasetFiles;
+import io.memaudit.core.provenance.Provenance;
 import io.memaudit.synthetic.MarkerDesign;
 import io.memaudit.synthetic.SyntheticChestXrays.CaptionKind;
 import io.memaudit.synthetic.SyntheticChestXrays.Dataset;
@@ -11,14 +11,13 @@ import io.memaudit.synthetic.SyntheticChestXrays.Options;
 import io.memaudit.synthetic.SyntheticChestXrays;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -170,37 +169,29 @@ final class SynthesizeCommand implements Callable<Integer> {
     private void writeProvenance(final Dataset dataset) throws Exception {
         final Options options = dataset.options();
         final Path provenance = output.resolveSibling(output.getFileName() + ".memaudit.json");
-        DatasetFiles.writeAtomically(provenance, out -> {
-            try (JsonGenerator json = new JsonFactory().createGenerator(out, JsonEncoding.UTF8).useDefaultPrettyPrinter()) {
-                json.writeStartObject();
-                json.writeStringField("tool", "memaudit synthesize " + MemauditCommand.version());
-                json.writeStringField("created", Instant.now().toString());
-                json.writeStringField("generator", SyntheticChestXrays.class.getName());
-                json.writeStringField("design", design.displayName());
-                json.writeStringField("mechanism", design.mechanism());
-                json.writeStringField("what_arms_leave", design.whatArmsLeave());
-                json.writeNumberField("seed", options.seed());
-                json.writeNumberField("image_size", options.imageSize());
-                json.writeNumberField("common_captions", options.commonCaptions());
-                json.writeNumberField("images_per_common_caption", options.imagesPerCommonCaption());
-                json.writeNumberField("common_repeats", options.commonRepeats());
-                json.writeNumberField("held_out_per_common_caption", options.heldOutPerCommonCaption());
-                json.writeNumberField("unique_captions", options.uniqueCaptions());
-                json.writeArrayFieldStart("unique_repeats");
-                for (final int repeats : options.uniqueRepeats()) {
-                    json.writeNumber(repeats);
-                }
-                json.writeEndArray();
-                json.writeNumberField("marker_share_target", options.markerShare());
-                json.writeNumberField("marker_concentration_target", options.markerConcentration());
-                json.writeNumberField("images", dataset.images().size());
-                json.writeNumberField("rows", dataset.rows());
-                json.writeNumberField("training_rows", dataset.trainingRows());
-                json.writeNumberField("marker_share", dataset.markerShare());
-                json.writeNumberField("marker_concentration", dataset.markerConcentration());
-                json.writeEndObject();
-            }
-            return null;
-        });
+        final ObjectNode made = Provenance.of("memaudit synthesize " + MemauditCommand.version());
+        made.put("generator", SyntheticChestXrays.class.getName());
+        made.put("design", design.displayName());
+        made.put("mechanism", design.mechanism());
+        made.put("what_arms_leave", design.whatArmsLeave());
+        made.put("seed", options.seed());
+        made.put("image_size", options.imageSize());
+        made.put("common_captions", options.commonCaptions());
+        made.put("images_per_common_caption", options.imagesPerCommonCaption());
+        made.put("common_repeats", options.commonRepeats());
+        made.put("held_out_per_common_caption", options.heldOutPerCommonCaption());
+        made.put("unique_captions", options.uniqueCaptions());
+        final ArrayNode repeats = made.putArray("unique_repeats");
+        for (final int repeat : options.uniqueRepeats()) {
+            repeats.add(repeat);
+        }
+        made.put("marker_share_target", options.markerShare());
+        made.put("marker_concentration_target", options.markerConcentration());
+        made.put("images", dataset.images().size());
+        made.put("rows", dataset.rows());
+        made.put("training_rows", dataset.trainingRows());
+        made.put("marker_share", dataset.markerShare());
+        made.put("marker_concentration", dataset.markerConcentration());
+        Provenance.write(provenance, made);
     }
 }

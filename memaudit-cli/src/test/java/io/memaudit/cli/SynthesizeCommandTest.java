@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.memaudit.training.CaptionedImageDataset;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.memaudit.core.provenance.Provenance;
 import io.memaudit.synthetic.SyntheticChestXrays;
+import io.memaudit.training.CaptionedImageDataset;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -45,9 +47,12 @@ class SynthesizeCommandTest {
         assertTrue(summary.contains("training rows 370: common 10 captions x 10 images x 2 rows = 200; unique 30 captions "
                 + "(repeats 1/4/12) = 170; held out: 10 images"), summary);
         assertTrue(summary.contains("markers: "), summary);
-        final String provenance = Files.readString(directory.resolve("synthetic.memaudit.json"));
-        assertTrue(provenance.contains("\"seed\" : 3"), provenance);
-        assertTrue(provenance.contains("\"training_rows\" : 370"), provenance);
+        final JsonNode provenance = Provenance.JSON.readTree(directory.resolve("synthetic.memaudit.json").toFile());
+        assertTrue(provenance.path("tool").asText().startsWith("memaudit synthesize"), provenance.toString());
+        assertEquals(3, provenance.path("seed").asInt(), provenance.toString());
+        assertEquals(370, provenance.path("training_rows").asInt(), provenance.toString());
+        assertEquals(java.util.List.of(1, 4, 12), Provenance.JSON.convertValue(provenance.path("unique_repeats"),
+                new com.fasterxml.jackson.core.type.TypeReference<java.util.List<Integer>>() { }), provenance.toString());
         final CaptionedImageDataset train = CaptionedImageDataset.builder().setCsv(dataset.resolve("captions.csv"))
                 .optSplit("train").setSampling(32, true).build();
         assertEquals(370, train.size());

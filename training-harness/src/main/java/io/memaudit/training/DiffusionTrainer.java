@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.memaudit.core.io.DatasetFiles;
+import io.memaudit.core.provenance.Provenance;
 import io.memaudit.core.random.GaussianNoise;
 import io.memaudit.diffusion.BundleException;
 import io.memaudit.diffusion.BundleIntegrity;
@@ -40,7 +41,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -391,9 +391,7 @@ public final class DiffusionTrainer implements AutoCloseable {
             }
             final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             final ObjectNode config = (ObjectNode) json.readTree(bundle.resolve("bundle.json").toFile());
-            final ObjectNode provenance = json.createObjectNode();
-            provenance.put("made_by", "memaudit train");
-            provenance.put("created", Instant.now().toString());
+            final ObjectNode provenance = Provenance.of("memaudit train");
             provenance.setAll(made);
             final ObjectNode training = provenance.putObject("training");
             training.put("steps", options.steps());

@@ -88,7 +88,7 @@ class TrainingTest {
 
         final JsonNode bundle = new ObjectMapper().readTree(directory.resolve("trained/bundle.json").toFile());
         final JsonNode training = bundle.path("provenance").path("training");
-        assertEquals("memaudit train", bundle.path("provenance").path("made_by").asText());
+        assertEquals("memaudit train", bundle.path("provenance").path("tool").asText());
         assertEquals(first.dataFingerprint(), training.path("data_fingerprint_sha256").asText());
         assertEquals(2, training.path("loss_curve").size());
         assertEquals(3, training.path("seed").asInt());
