@@ -1,36 +1,34 @@
 package io.memaudit.synthetic;
 
-import java.util.Arrays;
+import io.memaudit.core.NamedChoice;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * How a synthetic dataset lays out its {@code ___} markers: each design is a declared hypothesis about how a uniform
  * de-identification marker could drive memorization in MIMIC-CXR, built into the data so that an experiment can test it
  * (and so that "no effect" on a design means the mechanism did not act on this model, not that it was absent).
  */
-public enum MarkerDesign {
-    BASELINE("baseline", DesignTexts.BASELINE_MECHANISM, DesignTexts.BASELINE_ARMS_LEAVE),
-    MARKER_FEATURE("marker-feature", DesignTexts.MARKER_FEATURE_MECHANISM, DesignTexts.MARKER_FEATURE_ARMS_LEAVE),
-    MARKER_KEY("marker-key", DesignTexts.MARKER_KEY_MECHANISM, DesignTexts.MARKER_KEY_ARMS_LEAVE);
+public enum MarkerDesign implements NamedChoice {
+    BASELINE(DesignTexts.BASELINE_MECHANISM, DesignTexts.BASELINE_ARMS_LEAVE),
+    MARKER_FEATURE(DesignTexts.MARKER_FEATURE_MECHANISM, DesignTexts.MARKER_FEATURE_ARMS_LEAVE),
+    MARKER_KEY(DesignTexts.MARKER_KEY_MECHANISM, DesignTexts.MARKER_KEY_ARMS_LEAVE);
 
-    private final String displayName;
     private final String mechanism;
     private final String whatArmsLeave;
 
-    MarkerDesign(final String displayName, final String mechanism, final String whatArmsLeave) {
-        this.displayName = displayName;
+    MarkerDesign(final String mechanism, final String whatArmsLeave) {
         this.mechanism = mechanism;
         this.whatArmsLeave = whatArmsLeave;
     }
 
-    /** The name on the command line and in reports. */
-    public String displayName() {
-        return displayName;
-    }
-
     /** The declared mechanism: how markers could drive memorization in this data. */
     public String mechanism() {
+        return mechanism;
+    }
+
+    /** The declared mechanism. */
+    @Override
+    public String description() {
         return mechanism;
     }
 
@@ -53,16 +51,13 @@ public enum MarkerDesign {
         };
     }
 
+    /** Parses a name (any case, underscores for hyphens); an unknown name throws, naming the choices. */
     public static MarkerDesign fromName(final String name) {
-        for (final MarkerDesign design : values()) {
-            if (design.displayName.equals(name.trim().toLowerCase(Locale.ROOT))) {
-                return design;
-            }
-        }
-        throw new IllegalArgumentException("Unknown design '" + name + "': use " + names());
+        return NamedChoice.parse(MarkerDesign.class, name, "design");
     }
 
+    /** Every name, comma-separated, for help texts and messages. */
     public static String names() {
-        return String.join(", ", Arrays.stream(values()).map(MarkerDesign::displayName).toList());
+        return NamedChoice.names(MarkerDesign.class);
     }
 }

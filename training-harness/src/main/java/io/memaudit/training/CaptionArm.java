@@ -1,42 +1,35 @@
 package io.memaudit.training;
 
+import io.memaudit.core.NamedChoice;
 import io.memaudit.core.markers.MarkerDialect;
 import io.memaudit.core.markers.MarkerRewriter;
 import io.memaudit.core.markers.MarkerStrategy;
 import io.memaudit.core.recaption.Recaptioner;
 import io.memaudit.core.recaption.RuleBasedRecaptioner;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.BiFunction;
 
 /**
  * One arm of the fine-tune comparison: how the training captions are rewritten before fine-tuning, and whether Wen et
  * al.'s training-time filter is on. Every arm fine-tunes the same base for the same steps with the same seed.
  */
-public enum CaptionArm {
-    ORIGINAL("original", "captions as they are (the control: continued training alone)"),
-    RANDOM_TAG("random-tag", "each ___ replaced by its own random symbol string, different for every training row"),
-    TYPED_SURROGATE("typed-surrogate", "each ___ replaced by a realistic random surrogate of its inferred kind, per row"),
-    REMOVE("remove", "markers deleted, punctuation tidied"),
-    RECAPTION("recaption", "marker-bearing clauses dropped or rephrased (rule-based, OpenNLP sentences and tokens)"),
-    FILTERED("filtered", "captions as they are; samples whose ||eps_c - eps_u|| exceeds the 90th percentile are left out "
+public enum CaptionArm implements NamedChoice {
+    ORIGINAL("captions as they are (the control: continued training alone)"),
+    RANDOM_TAG("each ___ replaced by its own random symbol string, different for every training row"),
+    TYPED_SURROGATE("each ___ replaced by a realistic random surrogate of its inferred kind, per row"),
+    REMOVE("markers deleted, punctuation tidied"),
+    RECAPTION("marker-bearing clauses dropped or rephrased (rule-based, OpenNLP sentences and tokens)"),
+    FILTERED("captions as they are; samples whose ||eps_c - eps_u|| exceeds the 90th percentile are left out "
             + "of the loss (Wen et al.'s training-time mitigation)");
 
     /** Quantile of the per-sample magnitude above which the filtered arm drops samples. */
     public static final double FILTER_QUANTILE = 0.9;
 
-    private final String displayName;
     private final String description;
 
-    CaptionArm(final String displayName, final String description) {
-        this.displayName = displayName;
+    CaptionArm(final String description) {
         this.description = description;
-    }
-
-    public String displayName() {
-        return displayName;
     }
 
     public String description() {
@@ -71,17 +64,14 @@ public enum CaptionArm {
         };
     }
 
+    /** Parses a name (any case, underscores for hyphens); an unknown name throws, naming the choices. */
     public static CaptionArm fromName(final String name) {
-        for (final CaptionArm arm : values()) {
-            if (arm.displayName.equals(name.trim().toLowerCase(Locale.ROOT))) {
-                return arm;
-            }
-        }
-        throw new IllegalArgumentException("Unknown arm '" + name + "': use " + names());
+        return NamedChoice.parse(CaptionArm.class, name, "arm");
     }
 
+    /** Every name, comma-separated, for help texts and messages. */
     public static String names() {
-        return String.join(", ", Arrays.stream(values()).map(CaptionArm::displayName).toList());
+        return NamedChoice.names(CaptionArm.class);
     }
 
     /** Every arm, in the order reports show them. */

@@ -1,8 +1,6 @@
 package io.memaudit.core.markers;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import io.memaudit.core.NamedChoice;
 
 /**
  * A convention that datasets use to mark where protected health information was removed.
@@ -17,59 +15,42 @@ import java.util.stream.Collectors;
  * joiner, byte-order mark, soft hyphen) between the characters of a marker are part of the marker. Inside the
  * {@code [** **]} frame, spaces of any width (including no-break spaces) may separate the bracket from the asterisks.
  */
-public enum MarkerDialect {
+public enum MarkerDialect implements NamedChoice {
     /**
      * MIMIC-CXR: any run of three or more underscores is one marker ({@code ___}); underscore look-alikes count as
      * underscores and invisible characters inside the run belong to it.
      */
-    MIMIC_CXR("mimic-cxr", "MIMIC-CXR: any run of 3 or more underscores (___) is one marker, look-alikes included"),
+    MIMIC_CXR("MIMIC-CXR: any run of 3 or more underscores (___) is one marker, look-alikes included"),
     /** MIMIC-III / MIMIC-IV notes: {@code [** ... **]} on one line, look-alike brackets and asterisks included. */
-    MIMIC_NOTES("mimic-notes", "MIMIC-III/IV notes: [** ... **] on one line, look-alikes included"),
+    MIMIC_NOTES("MIMIC-III/IV notes: [** ... **] on one line, look-alikes included"),
     /** Open-i / IU X-ray: a standalone run of four or more capital X ({@code XXXX}), look-alikes included. */
-    OPEN_I("open-i", "Open-i / IU X-ray: a standalone run of 4 or more capital X (XXXX), look-alikes included"),
+    OPEN_I("Open-i / IU X-ray: a standalone run of 4 or more capital X (XXXX), look-alikes included"),
     /** Bracketed or angled capitalised tags: {@code [REDACTED]}, {@code <PERSON>}, {@code <DATE_TIME>}. */
-    TAGS("tags", "Capitalised tags in brackets or angles: [REDACTED], <PERSON>, <DATE_TIME>"),
+    TAGS("Capitalised tags in brackets or angles: [REDACTED], <PERSON>, <DATE_TIME>"),
     /** A user-supplied regular expression: every non-empty match is one marker. */
-    CUSTOM("custom", "A user-supplied regular expression; every non-empty match is one marker");
+    CUSTOM("A user-supplied regular expression; every non-empty match is one marker");
 
     private static final int MAX_NOTE_MARKER_LENGTH = 256;
     private static final int MAX_TAG_LENGTH = 48;
 
-    private final String displayName;
     private final String description;
 
-    MarkerDialect(final String displayName, final String description) {
-        this.displayName = displayName;
+    MarkerDialect(final String description) {
         this.description = description;
-    }
-
-    /** The name used on the command line, in NiFi properties and in reports, e.g. {@code mimic-cxr}. */
-    public String displayName() {
-        return displayName;
     }
 
     public String description() {
         return description;
     }
 
-    /**
-     * Parses a dialect name such as {@code mimic-cxr} (case-insensitive; underscores accepted for hyphens).
-     *
-     * @throws IllegalArgumentException naming the value and the accepted names
-     */
+    /** Parses a name (any case, underscores for hyphens); an unknown name throws, naming the choices. */
     public static MarkerDialect fromName(final String name) {
-        final String normalized = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-        for (final MarkerDialect dialect : values()) {
-            if (dialect.displayName.equals(normalized)) {
-                return dialect;
-            }
-        }
-        throw new IllegalArgumentException("Unknown marker dialect '" + name + "': use one of " + names());
+        return NamedChoice.parse(MarkerDialect.class, name, "marker dialect");
     }
 
-    /** All dialect names, comma-separated, for help texts and error messages. */
+    /** Every name, comma-separated, for help texts and messages. */
     public static String names() {
-        return Arrays.stream(values()).map(MarkerDialect::displayName).collect(Collectors.joining(", "));
+        return NamedChoice.names(MarkerDialect.class);
     }
 
     /**
