@@ -5,6 +5,7 @@ import io.memaudit.core.gate.GatePolicy;
 import io.memaudit.core.gate.ReleaseGate;
 import io.memaudit.core.gate.UnscoredRecords;
 import io.memaudit.core.markers.MarkerFinder;
+import io.memaudit.core.markers.MarkerScanLimitException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -60,7 +61,8 @@ import org.apache.nifi.serialization.record.Record;
         @WritesAttribute(attribute = "gate.memorized", description = "Records at or above the threshold"),
         @WritesAttribute(attribute = "gate.unscored", description = "Records without a usable score (unscored or failed)"),
         @WritesAttribute(attribute = "gate.max.score", description = "Highest score"),
-        @WritesAttribute(attribute = EvaluateReleaseGate.ERROR, description = "Why the dataset could not be read (on failure)")
+        @WritesAttribute(attribute = EvaluateReleaseGate.ERROR, description = "Why the dataset could not be evaluated (on "
+                + "failure): the stage (e.g. reading record 3) and the exception types, never record text")
 })
 @SeeAlso(ScoreMemorization.class)
 public class EvaluateReleaseGate extends AbstractProcessor {
@@ -130,7 +132,9 @@ public class EvaluateReleaseGate extends AbstractProcessor {
     static final Relationship REL_REPORT = new Relationship.Builder().name("report")
             .description("A JSON report of the decision for a reviewer (no prompt text)").build();
     static final Relationship REL_FAILURE = new Relationship.Builder().name("failure")
-            .description("Datasets that could not be read, unchanged, with gate.error").build();
+            .description("Datasets the gate could not evaluate (unreadable content, a reader, RecordPath or content "
+                    + "repository fault, a Custom Marker Pattern over its limit), unchanged and penalized, with gate.error; "
+                    + "never approved").build();
     static final Relationship REL_HELD = new Relationship.Builder().name("held")
             .description("Only with Unscored Records 'hold': datasets whose only problem is records without a usable score").build();
 
@@ -187,13 +191,26 @@ public class EvaluateReleaseGate extends AbstractProcessor {
         if (flowFile == null) {
             return;
         }
+        // Everything that can fail happens before the first change to the dataset: whatever is thrown (a reader, a
+        // RecordPath, the marker scan, the content repository), the report is dropped and the dataset goes to failure as
+        // it came, penalized: never approved, and never rolled back into a retry loop.
+        final Stage stage = new Stage();
+        FlowFile report = null;
         final GateDecision decision;
         try {
-            decision = evaluate(context, session, flowFile);
-        } catch (final ProcessException | IllegalArgumentException | IllegalStateException e) {
-            final String reason = RandomizeDeidMarkers.describe(e);
-            getLogger().error("Failed to read the dataset in FlowFile {}: {}", flowFile.getAttribute("uuid"), reason);
-            getLogger().debug("Full error for FlowFile {} (may quote record text)", flowFile.getAttribute("uuid"), e);
+            decision = evaluate(context, session, flowFile, stage);
+            stage.doing = "writing the report";
+            final byte[] json = decision.toJsonText("memaudit EvaluateReleaseGate",
+                    flowFile.getAttribute(CoreAttributes.UUID.key())).getBytes(StandardCharsets.UTF_8);
+            report = session.create(flowFile);
+            report = session.write(report, out -> out.write(json));
+        } catch (final RuntimeException | StackOverflowError e) {
+            if (report != null) {
+                session.remove(report);
+            }
+            final String reason = reason(stage.doing, e);
+            getLogger().error("Failed to evaluate the release gate on FlowFile {}: {}", Failures.uuid(flowFile), reason);
+            getLogger().debug("Full error for FlowFile {} (may quote record text)", Failures.uuid(flowFile), e);
             session.transfer(session.putAttribute(session.penalize(flowFile), ERROR, reason), REL_FAILURE);
             return;
         }
@@ -204,15 +221,11 @@ public class EvaluateReleaseGate extends AbstractProcessor {
         attributes.put("gate.memorized", String.valueOf(decision.counts().memorized()));
         attributes.put("gate.unscored", String.valueOf(decision.counts().notScored()));
         attributes.put("gate.max.score", decision.counts().hasMaximum() ? String.valueOf(decision.counts().maxScore()) : "");
-        final byte[] report = decision.toJsonText("memaudit EvaluateReleaseGate",
-                flowFile.getAttribute(CoreAttributes.UUID.key())).getBytes(StandardCharsets.UTF_8);
-        FlowFile reportFlowFile = session.create(flowFile);
-        reportFlowFile = session.write(reportFlowFile, out -> out.write(report));
         final Map<String, String> reportAttributes = new HashMap<>(attributes);
         reportAttributes.put(CoreAttributes.MIME_TYPE.key(), "application/json");
         reportAttributes.put(CoreAttributes.FILENAME.key(), flowFile.getAttribute(CoreAttributes.FILENAME.key()) + ".gate.json");
-        reportFlowFile = session.putAllAttributes(reportFlowFile, reportAttributes);
-        session.getProvenanceReporter().fork(flowFile, List.of(reportFlowFile));
+        report = session.putAllAttributes(report, reportAttributes);
+        session.getProvenanceReporter().fork(flowFile, List.of(report));
         final Relationship route = switch (decision.outcome()) {
             case APPROVED -> REL_APPROVED;
             case REJECTED -> REL_REJECTED;
@@ -221,11 +234,13 @@ public class EvaluateReleaseGate extends AbstractProcessor {
         final FlowFile decided = session.putAllAttributes(flowFile, attributes);
         session.getProvenanceReporter().route(decided, route, decision.reasonLine());
         session.transfer(decided, route);
-        session.transfer(reportFlowFile, REL_REPORT);
+        session.transfer(report, REL_REPORT);
     }
 
-    /** Reads every record into the core gate and decides. */
-    private GateDecision evaluate(final ProcessContext context, final ProcessSession session, final FlowFile flowFile) {
+    /** Reads every record into the core gate and decides; {@code stage} says what it is doing, for a failure message. */
+    private GateDecision evaluate(final ProcessContext context, final ProcessSession session, final FlowFile flowFile,
+                                  final Stage stage) {
+        stage.doing = "reading the properties";
         final RecordReaderFactory readerFactory = context.getProperty(RECORD_READER).asControllerService(RecordReaderFactory.class);
         final String scoreField = context.getProperty(SCORE_FIELD).getValue();
         final RecordPath scorePath = RecordPath.compile(scoreField);
@@ -237,24 +252,46 @@ public class EvaluateReleaseGate extends AbstractProcessor {
         final MarkerFinder markers = MarkerProperties.rewriterBuilder(context).build().finder();
         final ReleaseGate gate = new ReleaseGate(policy(context), markers, scoreField);
         final ReleaseGate.Evaluation evaluation = gate.start();
+        stage.doing = "opening the Record Reader";
         session.read(flowFile, in -> {
             try (RecordReader reader = readerFactory.createRecordReader(flowFile.getAttributes(), in, -1, getLogger())) {
-                Record record;
-                while ((record = reader.nextRecord()) != null) {
-                    final Record current = record;
-                    final Object error = value(errorPath, current);
-                    evaluation.add(ReleaseGate.number(value(scorePath, current)), error == null ? null : error.toString(),
-                            RecordFields.number(rankPath, current),
-                            screeningPath == null ? null : ReleaseGate.number(value(screeningPath, current)),
-                            () -> RecordFields.text(textPath, current));
+                for (long index = 1; ; index++) {
+                    stage.doing = "reading record " + index;
+                    final Record record = reader.nextRecord();
+                    if (record == null) {
+                        break;
+                    }
+                    stage.doing = "evaluating record " + index;
+                    final Object error = value(errorPath, record);
+                    evaluation.add(ReleaseGate.number(value(scorePath, record)), error == null ? null : error.toString(),
+                            RecordFields.number(rankPath, record),
+                            screeningPath == null ? null : ReleaseGate.number(value(screeningPath, record)),
+                            () -> RecordFields.text(textPath, record));
                 }
+                stage.doing = "closing the Record Reader";
             } catch (final ProcessException e) {
                 throw e;
             } catch (final Exception e) {
                 throw new ProcessException(e);
             }
         });
+        stage.doing = "deciding";
         return evaluation.decide();
+    }
+
+    /**
+     * Why the gate could not judge a dataset, without quoting it: the stage and the exception types; for the marker scan's
+     * own limit, its message (a limit and a text length, never text). The full exception is for DEBUG.
+     */
+    static String reason(final String doing, final Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MarkerScanLimitException) {
+                return "Failed " + doing + " (MarkerScanLimitException): " + cause.getMessage() + ". The dataset is not "
+                        + "approved; fix the Custom Marker Pattern.";
+            }
+        }
+        return "Failed " + doing + " (" + Failures.types(failure) + "). The dataset is not approved; check that the content "
+                + "matches the configured Record Reader. The full message, which can quote record text, is logged at DEBUG.";
     }
 
     private static GatePolicy policy(final PropertyContext context) {
@@ -263,6 +300,11 @@ public class EvaluateReleaseGate extends AbstractProcessor {
                 context.getProperty(MAXIMUM_SCORE).isSet() ? context.getProperty(MAXIMUM_SCORE).asDouble() : null,
                 context.getProperty(MARKER_RULE).asBoolean(), context.getProperty(MARKER_RANK_LIMIT).asInteger(),
                 UnscoredRecords.of(context.getProperty(UNSCORED_RECORDS).getValue()));
+    }
+
+    /** What one trigger is doing, for the failure reason. */
+    private static final class Stage {
+        private String doing = "starting";
     }
 
     /** The first non-null value the path selects, or null. */

@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.memaudit.nifi.FailingRecordServices.FailingReader;
+import io.memaudit.nifi.FailingRecordServices.ReaderFault;
+import io.memaudit.nifi.FaultChecks.ContentFault;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.apache.nifi.json.AbstractJsonRowRecordReader;
 import org.apache.nifi.json.JsonTreeReader;
 import org.apache.nifi.reporting.InitializationException;
 import org.apache.nifi.util.MockFlowFile;
@@ -17,10 +22,43 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * EvaluateReleaseGate with a real JsonTreeReader. Faults provoked, each asserted to leave the input on exactly one
- * relationship and never on 'approved': unreadable content; a score that is the text "NaN" (as Jackson writes a
- * non-finite number), an infinite score, a score_error beside a score, a record without a score; a dataset with no score
- * field at all; an empty dataset; the hold policy with and without another rejecting rule.
+ * EvaluateReleaseGate with a real JsonTreeReader; reader faults come from {@link FailingRecordServices} (test services that
+ * wrap the real reader and fail at a chosen point) and content repository faults from a session whose streams throw
+ * ({@link FaultChecks}). Faults provoked, each asserted to leave the input on exactly one relationship and never on
+ * 'approved', 23 in all.
+ *
+ * <p>Records the gate cannot count as not memorized, and datasets it cannot approve (rejected or held, with a report):
+ * <ol>
+ *   <li>a score that is the text "NaN" (as Jackson writes a non-finite number)</li>
+ *   <li>an infinite score</li>
+ *   <li>a score_error beside a score</li>
+ *   <li>a null score with a score_error</li>
+ *   <li>a record without a score</li>
+ *   <li>a dataset with no score field at all</li>
+ *   <li>an empty dataset</li>
+ *   <li>the hold policy with only unscored records against the dataset (held)</li>
+ *   <li>the hold policy with another rejecting rule (rejected)</li>
+ * </ol>
+ * Faults that stop the gate from judging the dataset: it goes to 'failure' unchanged and penalized, without a report, with
+ * gate.error naming the stage and the exception types, and nothing is queued again; no log line above DEBUG and no
+ * attribute carries record text or the file name. The policy would approve each dataset without the fault.
+ * <ol start="10">
+ *   <li>content that is not JSON (a truncated record; the parser's message quotes it)</li>
+ *   <li>CSV content given to the JSON reader</li>
+ *   <li>invalid UTF-8 inside a record</li>
+ *   <li>a record above the reader's Max String Length</li>
+ *   <li>a reader that cannot be created (schema registry down: SchemaNotFoundException)</li>
+ *   <li>the reader throws MalformedRecordException on record 2 (mid-stream)</li>
+ *   <li>the reader throws IOException on the last record</li>
+ *   <li>the reader service disabled mid-task (IllegalStateException, as NiFi's service proxy throws)</li>
+ *   <li>the reader throws an unchecked exception of its own (UnsupportedOperationException, a reader bug)</li>
+ *   <li>a Custom Marker Pattern with catastrophic backtracking, ((a+)+)+b, on a memorized record's text
+ *       (MarkerScanLimitException)</li>
+ *   <li>a Custom Marker Pattern that overflows the stack, (a|b)*c on a long memorized text</li>
+ *   <li>the content repository fails while reading (IOException)</li>
+ *   <li>the content repository fails while reading with an unchecked exception</li>
+ *   <li>the content repository fails while writing the report (the report is dropped)</li>
+ * </ol>
  */
 class EvaluateReleaseGateTest {
     private static final String SCORED = """
@@ -35,13 +73,14 @@ class EvaluateReleaseGateTest {
             """;
 
     private TestRunner runner;
+    private JsonTreeReader jsonReader;
 
     @BeforeEach
     void setUp() throws InitializationException {
         runner = TestRunners.newTestRunner(EvaluateReleaseGate.class);
-        final JsonTreeReader reader = new JsonTreeReader();
-        runner.addControllerService("reader", reader);
-        runner.enableControllerService(reader);
+        jsonReader = new JsonTreeReader();
+        runner.addControllerService("reader", jsonReader);
+        runner.enableControllerService(jsonReader);
         runner.setProperty(EvaluateReleaseGate.RECORD_READER, "reader");
         runner.setProperty(EvaluateReleaseGate.MEMORIZATION_THRESHOLD, "0.5");
     }
@@ -169,15 +208,153 @@ class EvaluateReleaseGateTest {
         decide(twoStage, EvaluateReleaseGate.REL_APPROVED);
     }
 
-    @Test
-    void unreadableDatasetsFailUnchanged() {
-        runner.enqueue("{broken");
+    /** Scored records with patient-like text that the fault tests' policy approves when nothing goes wrong. */
+    private static final String PATIENT_DATASET = """
+            {"prompt":"QUETZAL saw the patient on ___.","dmem":0.1}
+            {"prompt":"Compared to ___, Quetzal notes no change.","dmem":0.9}
+            {"prompt":"No acute process; QUETZAL.","dmem":0.2}
+            {"prompt":"Stable, QUETZAL.","dmem":0.15}
+            """;
+    private static final byte[] PATIENT_CONTENT = PATIENT_DATASET.getBytes(StandardCharsets.UTF_8);
+
+    private void approvingPolicy() {
+        runner.setProperty(EvaluateReleaseGate.MAXIMUM_MEMORIZED_FRACTION, "1.0");
+        runner.setProperty(EvaluateReleaseGate.MARKER_RULE, "false");
+    }
+
+    private MockFlowFile failsWith(final byte[] content, final String reasonPart) {
+        runner.enqueue(content, Map.of("filename", FaultChecks.FILENAME));
         runner.run();
-        runner.assertAllFlowFilesTransferred(EvaluateReleaseGate.REL_FAILURE, 1);
-        final MockFlowFile failed = runner.getFlowFilesForRelationship(EvaluateReleaseGate.REL_FAILURE).get(0);
-        failed.assertContentEquals("{broken");
-        assertTrue(failed.isPenalized());
-        assertFalse(failed.getAttribute(EvaluateReleaseGate.ERROR).contains("broken"));
+        return FaultChecks.assertFailedCleanly(runner, EvaluateReleaseGate.REL_FAILURE, EvaluateReleaseGate.ERROR, content,
+                reasonPart);
+    }
+
+    private void useReader(final ReaderFault fault, final int at) throws InitializationException {
+        final FailingReader reader = new FailingReader(jsonReader, fault, at);
+        runner.addControllerService("failing-reader", reader);
+        runner.enableControllerService(reader);
+        runner.setProperty(EvaluateReleaseGate.RECORD_READER, "failing-reader");
+    }
+
+    @Test
+    void theFaultTestsDatasetIsApprovedWhenNothingGoesWrong() {
+        approvingPolicy();
+        runner.enqueue(PATIENT_CONTENT, Map.of("filename", FaultChecks.FILENAME));
+        runner.run();
+        runner.assertTransferCount(EvaluateReleaseGate.REL_APPROVED, 1);
+        runner.assertTransferCount(EvaluateReleaseGate.REL_REPORT, 1);
+        runner.assertTransferCount(EvaluateReleaseGate.REL_FAILURE, 0);
+        FaultChecks.assertNothingLeaked(runner);
+    }
+
+    @Test
+    void contentThatIsNotJsonFailsWithoutQuotingTheParserMessage() {
+        approvingPolicy();
+        failsWith("{\"prompt\":\"QUETZAL saw the patient on ___\",\"dmem\":0.".getBytes(StandardCharsets.UTF_8),
+                "Failed opening the Record Reader (");
+    }
+
+    @Test
+    void csvContentGivenToTheJsonReaderFails() {
+        approvingPolicy();
+        failsWith("prompt,dmem\nQUETZAL saw the patient on ___,0.1\n".getBytes(StandardCharsets.UTF_8), "JsonParseException");
+    }
+
+    @Test
+    void invalidUtf8InsideARecordFails() {
+        approvingPolicy();
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.writeBytes("{\"prompt\":\"QUETZAL ".getBytes(StandardCharsets.UTF_8));
+        bytes.writeBytes(new byte[] {(byte) 0xC3, (byte) 0x28});
+        bytes.writeBytes(" ___\",\"dmem\":0.1}\n".getBytes(StandardCharsets.UTF_8));
+        failsWith(bytes.toByteArray(), "JsonParseException");
+    }
+
+    @Test
+    void aRecordAboveTheReadersStringLimitFails() {
+        approvingPolicy();
+        runner.disableControllerService(jsonReader);
+        runner.setProperty(jsonReader, AbstractJsonRowRecordReader.MAX_STRING_LENGTH, "1 KB");
+        runner.enableControllerService(jsonReader);
+        failsWith(("{\"prompt\":\"" + "QUETZAL ___ ".repeat(1_000) + "\",\"dmem\":0.1}\n").getBytes(StandardCharsets.UTF_8),
+                "StreamConstraintsException");
+    }
+
+    @Test
+    void aReaderThatCannotBeCreatedFailsTheDataset() throws InitializationException {
+        approvingPolicy();
+        useReader(ReaderFault.CREATE, 0);
+        failsWith(PATIENT_CONTENT, "Failed opening the Record Reader (SchemaNotFoundException)");
+    }
+
+    @Test
+    void theReaderThrowingMidStreamFailsTheDataset() throws InitializationException {
+        approvingPolicy();
+        useReader(ReaderFault.MALFORMED_AT, 2);
+        failsWith(PATIENT_CONTENT, "Failed reading record 2 (MalformedRecordException)");
+    }
+
+    @Test
+    void theReaderThrowingIoOnTheLastRecordFailsTheDataset() throws InitializationException {
+        approvingPolicy();
+        useReader(ReaderFault.IO_AT, 4);
+        failsWith(PATIENT_CONTENT, "Failed reading record 4 (IOException)");
+    }
+
+    @Test
+    void aReaderServiceDisabledMidTaskFailsTheDataset() throws InitializationException {
+        approvingPolicy();
+        useReader(ReaderFault.DISABLED, 2);
+        failsWith(PATIENT_CONTENT, "Failed reading record 2 (IllegalStateException)");
+    }
+
+    @Test
+    void anUncheckedExceptionFromTheReaderFailsTheDataset() throws InitializationException {
+        approvingPolicy();
+        useReader(ReaderFault.UNCHECKED_AT, 3);
+        failsWith(PATIENT_CONTENT, "Failed reading record 3 (UnsupportedOperationException)");
+    }
+
+    @Test
+    void aCustomPatternWithCatastrophicBacktrackingFailsTheDatasetInsteadOfHangingTheTask() {
+        runner.setProperty(EvaluateReleaseGate.MAXIMUM_MEMORIZED_FRACTION, "1.0");
+        runner.setProperty(MarkerProperties.CUSTOM_MARKER_PATTERN, "((a+)+)+b");
+        final MockFlowFile failed = failsWith(("{\"prompt\":\"QUETZAL\",\"dmem\":0.1}\n{\"prompt\":\"" + "a".repeat(64)
+                + "!\",\"dmem\":0.9}\n").getBytes(StandardCharsets.UTF_8),
+                "Failed evaluating record 2 (MarkerScanLimitException): The custom marker pattern read more than");
+        assertFalse(failed.getAttribute(EvaluateReleaseGate.ERROR).contains("aaaa"));
+    }
+
+    @Test
+    void aCustomPatternThatOverflowsTheStackFailsTheDataset() {
+        runner.setProperty(EvaluateReleaseGate.MAXIMUM_MEMORIZED_FRACTION, "1.0");
+        runner.setProperty(MarkerProperties.CUSTOM_MARKER_PATTERN, "(a|b)*c");
+        failsWith(("{\"prompt\":\"" + "ab".repeat(500_000) + "c\",\"dmem\":0.9}\n").getBytes(StandardCharsets.UTF_8),
+                "Failed evaluating record 1 (MarkerScanLimitException): The custom marker pattern recursed too deeply");
+    }
+
+    @Test
+    void aContentRepositoryReadFailureFailsTheDataset() {
+        approvingPolicy();
+        FaultChecks.triggerWithContentFault(runner, ContentFault.READ, PATIENT_CONTENT);
+        FaultChecks.assertFailedCleanly(runner, EvaluateReleaseGate.REL_FAILURE, EvaluateReleaseGate.ERROR, PATIENT_CONTENT,
+                "IOException");
+    }
+
+    @Test
+    void anUncheckedContentRepositoryReadFailureFailsTheDataset() {
+        approvingPolicy();
+        FaultChecks.triggerWithContentFault(runner, ContentFault.READ_UNCHECKED, PATIENT_CONTENT);
+        FaultChecks.assertFailedCleanly(runner, EvaluateReleaseGate.REL_FAILURE, EvaluateReleaseGate.ERROR, PATIENT_CONTENT,
+                "IllegalStateException");
+    }
+
+    @Test
+    void aReportThatCannotBeWrittenIsDroppedAndTheDatasetFails() {
+        approvingPolicy();
+        FaultChecks.triggerWithContentFault(runner, ContentFault.FIRST_WRITE, PATIENT_CONTENT);
+        FaultChecks.assertFailedCleanly(runner, EvaluateReleaseGate.REL_FAILURE, EvaluateReleaseGate.ERROR, PATIENT_CONTENT,
+                "Failed writing the report (");
     }
 
     @Test

@@ -45,6 +45,8 @@ final class FailingRecordServices {
         IO_AT,
         /** nextRecord throws IllegalStateException as NiFi's proxy of a disabled service does. */
         DISABLED,
+        /** nextRecord throws an unchecked exception of its own on the given record (a reader bug). */
+        UNCHECKED_AT,
         /** nextRecord throws on the given record only from the second reader on (the second read of the content). */
         SECOND_READ_AT,
         /** From the second reader on, the reader returns every record twice (a reader that does not read alike twice). */
@@ -117,6 +119,11 @@ final class FailingRecordServices {
                         case DISABLED -> {
                             if (here) {
                                 throw new IllegalStateException("Cannot invoke method on a disabled controller service");
+                            }
+                        }
+                        case UNCHECKED_AT -> {
+                            if (here) {
+                                throw new UnsupportedOperationException(QUOTING_MESSAGE);
                             }
                         }
                         case SECOND_READ_AT -> {

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,13 +60,25 @@ final class CurateAndGateFlow {
         return captions;
     }
 
+    /** The input file of a dataset, named as a hospital's export might be: the dataset and an accession number. */
+    static String fileName(final String dataset) {
+        return dataset + "-ACC" + (20250207000L + Math.floorMod(dataset.hashCode(), 1000)) + ".jsonl";
+    }
+
+    /** The prompts as the flow randomizes them (random tags, keyed by the image), by image. */
+    static Map<String, String> randomized(final Map<String, String> prompts) {
+        final MarkerRewriter rewriter = MarkerRewriter.builder().seed(SEED).build();
+        final Map<String, String> randomized = new LinkedHashMap<>();
+        prompts.forEach((key, prompt) -> randomized.put(key, rewriter.rewrite(prompt, key).text()));
+        return randomized;
+    }
+
     /** What the flow must compute: random-tag randomization keyed by the image, then dmem, with memaudit-core. */
     static Map<String, Double> predictScores(final Map<String, String> prompts, final int generations, final int steps)
             throws Exception {
-        System.setProperty("ai.djl.offline", "true");
-        final MarkerRewriter rewriter = MarkerRewriter.builder().seed(SEED).build();
         final List<String> keys = new ArrayList<>(prompts.keySet());
-        final List<String> randomized = keys.stream().map(key -> rewriter.rewrite(prompts.get(key), key).text()).toList();
+        final Map<String, String> byImage = randomized(prompts);
+        final List<String> randomized = keys.stream().map(byImage::get).toList();
         try (DiffusionModel model = DiffusionModel.load(MODEL, Device.cpu())) {
             final List<MemorizationScorer.Score> scores = new MemorizationScorer(model).score(randomized,
                     new MemorizationScorer.Options(generations, steps, model.config().guidanceScale(), 8, SEED, null, false),
@@ -203,8 +216,13 @@ final class CurateAndGateFlow {
         final StringBuilder lines = new StringBuilder();
         prompts.forEach((image, prompt) -> lines.append(JSON.createObjectNode().put("image", image).put("prompt", prompt))
                 .append('\n'));
+        writeAtomically(file, lines.toString());
+    }
+
+    /** Writes {@code content} under a name ListFile ignores (hidden), then moves it into place. */
+    static void writeAtomically(final Path file, final String content) throws IOException {
         final Path partial = file.resolveSibling("." + file.getFileName() + ".partial");
-        Files.writeString(partial, lines, StandardCharsets.UTF_8);
+        Files.writeString(partial, content, StandardCharsets.UTF_8);
         Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -298,7 +316,68 @@ final class CurateAndGateFlow {
         assertEquals(expectedReview, review, "the review directory holds a copy of exactly the memorized records");
     }
 
-    /** The DJL cache the tests and the servers share (libtorch unpacked once). */
+    /**
+     * The environment of a NiFi server whose run directory is {@code node}: a DJL cache of its own there, empty at the
+     * start, so libtorch must come out of the service NAR (and nothing else tells DJL to stay offline: the service does).
+     */
+    static Map<String, String> serverEnvironment(final Path node) {
+        return Map.of("DJL_CACHE_DIR", serverDjlCache(node).toString());
+    }
+
+    private static Path serverDjlCache(final Path node) {
+        return node.resolve("djl-cache").toAbsolutePath();
+    }
+
+    /**
+     * Asserts that DJL unpacked libtorch into the server's own DJL cache, empty when the server started: with no network,
+     * it came out of the service NAR.
+     */
+    static void assertLibtorchUnpackedFromTheNar(final NiFiServer nifi) {
+        final Path cache = serverDjlCache(nifi.runDirectory());
+        final String libtorch = System.mapLibraryName("torch");
+        try (Stream<Path> files = Files.walk(cache)) {
+            assertTrue(files.anyMatch(file -> file.getFileName().toString().equals(libtorch)), libtorch + " not in " + cache);
+        } catch (final IOException e) {
+            throw new AssertionError("no DJL cache at " + cache + " after the model service was enabled", e);
+        }
+    }
+
+    /** Every bulletin the server (the cluster, asked through one node) holds now, as the REST API returns them. */
+    static JsonNode bulletins(final NiFiServer nifi) {
+        return nifi.get("flow/bulletin-board").path("bulletinBoard").path("bulletins");
+    }
+
+    /** What must not leak from a run on {@code prompts} (by image) read from {@code fileNames}: as sent and as randomized. */
+    static LeakScan leakScan(final Map<String, String> prompts, final Collection<String> fileNames) {
+        final List<String> texts = new ArrayList<>(prompts.values());
+        texts.addAll(randomized(prompts).values());
+        return LeakScan.of(texts, fileNames);
+    }
+
+    /**
+     * Asserts that no prompt text and no input file name is in any log file of the servers, in the bulletins collected
+     * during the run, or in the gate reports; and, so that the check is known to work on what NiFi writes, that it finds
+     * the prompts in the copies of the memorized records in the review directory.
+     */
+    static void assertNothingLeaked(final LeakScan leaks, final List<NiFiServer> servers, final List<JsonNode> bulletins,
+                                    final Path data) {
+        long logs = 0;
+        for (final NiFiServer server : servers) {
+            logs += leaks.assertNotInFiles(server.runDirectory().resolve("logs"));
+        }
+        int count = 0;
+        for (final JsonNode board : bulletins) {
+            leaks.assertNotIn("the bulletin board", board.toString());
+            count += board.size();
+        }
+        final long reports = leaks.assertNotInFiles(data.resolve("reports"));
+        assertFalse(leaks.findInFiles(data.resolve("review")).isEmpty(),
+                "the leak check finds nothing even in the review copies of memorized records, which hold prompts");
+        System.out.println("No prompt text and no input file name (" + leaks.needles().size() + " strings) in " + logs
+                + " log files, " + count + " bulletins, " + reports + " gate reports");
+    }
+
+    /** The DJL cache of the test JVM, which predicts the scores (libtorch unpacked from the test class path once). */
     static Path djlCache() {
         final String cache = System.getenv("DJL_CACHE_DIR");
         return Path.of(cache == null ? HOME.getParent().resolve("djl-cache").toString() : cache).toAbsolutePath();

@@ -4,6 +4,7 @@ import static io.memaudit.nifi.server.CurateAndGateFlow.SCORE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,9 @@ import org.junit.jupiter.api.Test;
  * was scored. Then two more datasets are queued with scoring stopped, scoring started, and node 2 killed with SIGKILL once
  * it has scored a chunk of them while it still holds queued chunks; restarted, it rejoins and finishes them: the end state
  * of all five datasets must be the undisturbed one, nothing lost, nothing twice. The recovery time is printed.
+ *
+ * <p>As in {@link CurateAndGateInNiFiIT}: no network (both nodes in the test JVM's namespace, see {@link NoNetwork}), an
+ * empty DJL cache per node, and no prompt and no input file name in the nodes' logs, the bulletins or the gate reports.
  */
 class CurateAndGateOnAClusterIT {
     private static final int GENERATIONS = 2;
@@ -36,13 +40,14 @@ class CurateAndGateOnAClusterIT {
 
     @Test
     void twoNodesScoreChunksOfEveryDatasetAndAKilledNodeRejoinsAndFinishesItsShare() throws Exception {
+        final boolean offline = NoNetwork.check();
         final Map<String, Map<String, String>> first = new LinkedHashMap<>();
         for (final String name : List.of("icu-1", "icu-2", "icu-3")) {
-            first.put(name + ".jsonl", CurateAndGateFlow.captions(name, 8));
+            first.put(CurateAndGateFlow.fileName(name), CurateAndGateFlow.captions(name, 8));
         }
         final Map<String, Map<String, String>> second = new LinkedHashMap<>();
         for (final String name : List.of("ward-1", "ward-2")) {
-            second.put(name + ".jsonl", CurateAndGateFlow.captions(name, 10));
+            second.put(CurateAndGateFlow.fileName(name), CurateAndGateFlow.captions(name, 10));
         }
         final Map<String, Map<String, String>> all = new LinkedHashMap<>(first);
         all.putAll(second);
@@ -56,6 +61,7 @@ class CurateAndGateOnAClusterIT {
         final Path data = run.resolve("data");
         final Instant started = Instant.now();
         final List<NiFiServer> nodes = new ArrayList<>();
+        final List<JsonNode> bulletins = new ArrayList<>();
         try {
             nodes.addAll(LocalCluster.start(run, 2));
             final NiFiServer node1 = nodes.get(0);
@@ -63,8 +69,10 @@ class CurateAndGateOnAClusterIT {
             try {
                 System.out.println("Two-node cluster up after " + Duration.between(started, Instant.now()).toSeconds()
                         + " s in " + run);
+                nodes.forEach(node -> NoNetwork.assertShared(offline, node.pid()));
                 final String group = CurateAndGateFlow.deploy(node1,
                         CurateAndGateFlow.parameters(run, threshold, GENERATIONS, STEPS, CHUNK_RECORDS));
+                nodes.forEach(CurateAndGateFlow::assertLibtorchUnpackedFromTheNar);
                 final String score = CurateAndGateFlow.processorId(node1, group, SCORE);
                 final String queue = CurateAndGateFlow.connectionInto(node1, group, SCORE);
                 CurateAndGateFlow.setGroupState(node1, group, "RUNNING");
@@ -97,10 +105,12 @@ class CurateAndGateOnAClusterIT {
                 final long queuedOnNode2 = CurateAndGateFlow.perNode(node1, "connections", queue, "flowFilesQueued")
                         .getOrDefault(node2.port(), 0L);
                 assertTrue(queuedOnNode2 > 0, "the kill must find chunks queued on node 2 (scoring too fast to catch)");
+                bulletins.add(CurateAndGateFlow.bulletins(node1)); // NiFi keeps them in memory only
                 node2.kill();
                 final Instant killed = Instant.now();
                 node2.restart();
                 node2.waitUntilUp(Duration.ofMinutes(5), false);
+                NoNetwork.assertShared(offline, node2.pid());
                 node1.await("node 2 back in the cluster", WAIT,
                         () -> LocalCluster.connected(node1, 2) && LocalCluster.connected(node2, 2));
                 final long rejoined = Duration.between(killed, Instant.now()).toSeconds();
@@ -111,6 +121,8 @@ class CurateAndGateOnAClusterIT {
                 Thread.sleep(2000); // a duplicate, if the flow made one, would land now
                 CurateAndGateFlow.setGroupState(node1, group, "STOPPED");
                 CurateAndGateFlow.assertEndState(data, all, expectedScores, threshold);
+                bulletins.add(CurateAndGateFlow.bulletins(node1));
+                CurateAndGateFlow.assertNothingLeaked(CurateAndGateFlow.leakScan(prompts, all.keySet()), nodes, bulletins, data);
                 System.out.println("Cluster test ran in " + Duration.between(started, Instant.now()).toSeconds()
                         + " s (cluster start included)");
             } catch (final AssertionError | RuntimeException e) {

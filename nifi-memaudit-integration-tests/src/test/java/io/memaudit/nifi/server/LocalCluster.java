@@ -112,8 +112,8 @@ final class LocalCluster {
                     """.formatted(zooKeeper));
         }
         return NiFiServer.launch(CurateAndGateFlow.HOME, directory,
-                Map.of("DJL_CACHE_DIR", CurateAndGateFlow.djlCache().toString(), "DJL_OFFLINE", "true"),
-                List.of("-Xms256m", "-Xmx640m", "-Dai.djl.offline=true", "-Dzookeeper.admin.enableServer=false",
+                CurateAndGateFlow.serverEnvironment(directory),
+                List.of("-Xms256m", "-Xmx640m", "-Dzookeeper.admin.enableServer=false",
                         "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1"),
                 NiFiServer.freePort(), properties, files);
     }

@@ -154,6 +154,16 @@ public final class NiFiServer implements AutoCloseable {
         throw new IOException("no free port in 20000-31999 on the loopback interface after 200 attempts");
     }
 
+    /** The process id of NiFi's JVM (it changes with {@link #restart()}). */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The run directory: configuration, repositories and {@code logs/}. */
+    public Path runDirectory() {
+        return runDirectory;
+    }
+
     /** This server's HTTP port. */
     public int port() {
         return port;

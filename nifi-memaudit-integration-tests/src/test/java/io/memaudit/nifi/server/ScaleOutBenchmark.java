@@ -40,9 +40,9 @@ class ScaleOutBenchmark {
             final List<NiFiServer> nodes = new ArrayList<>();
             try {
                 if (count == 1) {
-                    nodes.add(NiFiServer.start(CurateAndGateFlow.HOME, Files.createDirectories(run.resolve("node1")),
-                            Map.of("DJL_CACHE_DIR", CurateAndGateFlow.djlCache().toString(), "DJL_OFFLINE", "true"),
-                            List.of("-Xms256m", "-Xmx640m", "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
+                    final Path node = Files.createDirectories(run.resolve("node1"));
+                    nodes.add(NiFiServer.start(CurateAndGateFlow.HOME, node, CurateAndGateFlow.serverEnvironment(node),
+                            List.of("-Xms256m", "-Xmx640m", "-Dai.djl.pytorch.num_threads=1",
                                     "-Dai.djl.pytorch.num_interop_threads=1"), Duration.ofMinutes(3)));
                 } else {
                     nodes.addAll(LocalCluster.start(run, count));
