@@ -3,10 +3,18 @@ package io.memaudit.nifi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.nifi.json.JsonTreeReader;
 import org.apache.nifi.processor.Relationship;
 import org.apache.nifi.reporting.InitializationException;
+import org.apache.nifi.serialization.RecordReader;
+import org.apache.nifi.serialization.record.Record;
 import org.apache.nifi.util.MockFlowFile;
 import org.apache.nifi.util.TestRunner;
 import org.apache.nifi.util.TestRunners;
@@ -18,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * nifi-mock itself takes about 420 MB: the content is one 210 MB byte array, and nifi-mock's putAllAttributes copies it
  * once more when the original is transferred. The roughly 2.8 million records as NiFi {@code MapRecord}s would need about
  * 900 MB more (some 320 bytes each: record, map, boxed id, prompt string), so an implementation that collects the records
- * runs out of memory here. The model service is a stub and the writer only counts what it
+ * runs out of memory here. {@link #theRecordsAsObjectsWouldNotFitInThisHeap} measures that per-record size instead of
+ * assuming it: it reads a sample through the same reader, keeps the records, and weighs the heap before and after. The model service is a stub and the writer only counts what it
  * is given: neither the model nor the writer is the point, the processor's memory is.
  */
 class ScoreMemorizationStreamingTest {
@@ -63,6 +72,47 @@ class ScoreMemorizationStreamingTest {
         return counts;
     }
 
+    /** The reader as the processor gets it (schema text, as in the scoring test). */
+    private static JsonTreeReader reader(final TestRunner runner) throws InitializationException {
+        final JsonTreeReader reader = new JsonTreeReader();
+        runner.addControllerService("reader", reader);
+        runner.setProperty(reader, "schema-access-strategy", "schema-text-property");
+        runner.setProperty(reader, "schema-text", SCHEMA);
+        runner.enableControllerService(reader);
+        return reader;
+    }
+
+    private static long usedHeap() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+    }
+
+    @Test
+    void theRecordsAsObjectsWouldNotFitInThisHeap() throws Exception {
+        final long records = TARGET_BYTES / line(1_000_000).length();
+        final int sample = 200_000;
+        final byte[] content = content(sample);
+        final TestRunner runner = TestRunners.newTestRunner(ScoreMemorization.class);
+        final JsonTreeReader reader = reader(runner);
+        final List<Record> kept = new ArrayList<>(sample);
+        final long before = usedHeap();
+        try (InputStream in = new ByteArrayInputStream(content);
+             RecordReader recordReader = reader.createRecordReader(Map.of(), in, content.length, runner.getLogger())) {
+            for (Record record = recordReader.nextRecord(); record != null; record = recordReader.nextRecord()) {
+                kept.add(record);
+            }
+        }
+        final long perRecord = (usedHeap() - before) / kept.size();
+        assertEquals(sample, kept.size());
+        final long needed = perRecord * records + TARGET_BYTES;
+        System.out.printf(Locale.ROOT, "a record as an object: %d bytes; %,d records + the content: %,d MB; heap: %,d MB%n",
+                perRecord, records, needed >> 20, Runtime.getRuntime().maxMemory() >> 20);
+        assertTrue(needed > Runtime.getRuntime().maxMemory(), "the records as objects (" + perRecord + " bytes each) and the "
+                + "content would fit in this heap, so the scoring test would not show streaming");
+    }
+
     @Test
     void moreThan200MegabytesOfRecordsAreScoredInAHeapThatCouldNotHoldThem() throws InitializationException {
         final long records = TARGET_BYTES / line(1_000_000).length();
@@ -75,11 +125,7 @@ class ScoreMemorizationStreamingTest {
         final StubDiffusionModelService model = new StubDiffusionModelService();
         runner.addControllerService("model", model);
         runner.enableControllerService(model);
-        final JsonTreeReader reader = new JsonTreeReader();
-        runner.addControllerService("reader", reader);
-        runner.setProperty(reader, "schema-access-strategy", "schema-text-property");
-        runner.setProperty(reader, "schema-text", SCHEMA);
-        runner.enableControllerService(reader);
+        reader(runner);
         final CountingRecordSetWriterFactory writer = new CountingRecordSetWriterFactory();
         runner.addControllerService("writer", writer);
         runner.enableControllerService(writer);
