@@ -24,10 +24,10 @@ import org.junit.jupiter.api.Test;
  * ScoreMemorization streams: it scores a FlowFile of more than 200 MB of short records in a JVM whose heap could not hold
  * them as record objects. Runs in its own surefire execution with {@code -Xmx512m} (see this module's pom). Of that heap,
  * nifi-mock itself takes about 420 MB: the content is one 210 MB byte array, and nifi-mock's putAllAttributes copies it
- * once more when the original is transferred. The roughly 2.8 million records as NiFi {@code MapRecord}s would need about
- * 900 MB more (some 320 bytes each: record, map, boxed id, prompt string), so an implementation that collects the records
- * runs out of memory here. {@link #theRecordsAsObjectsWouldNotFitInThisHeap} measures that per-record size instead of
- * assuming it: it reads a sample through the same reader, keeps the records, and weighs the heap before and after. The model service is a stub and the writer only counts what it
+ * once more when the original is transferred. The roughly 2.9 million records as NiFi {@code MapRecord}s would need about
+ * 1.7 GB more (615 bytes each, measured on 2026-12-02 by {@link #theRecordsAsObjectsWouldNotFitInThisHeap}, which reads a
+ * sample through the same reader, keeps the records and weighs the heap before and after), so an implementation that
+ * collects the records runs out of memory here. The model service is a stub and the writer only counts what it
  * is given: neither the model nor the writer is the point, the processor's memory is.
  */
 class ScoreMemorizationStreamingTest {
