@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The libtorch that DJL's PyTorch engine runs on, and where it comes from: the CPU libtorch bundled in the jar/NAR
@@ -142,7 +143,7 @@ public final class TorchRuntime {
         public String summary() {
             return "PyTorch " + engineVersion + " (flavor " + flavor + ") from the " + source + ", libtorch at " + libtorchPath
                     + "; pytorch-jni " + (jniVersion == null ? "not found" : jniVersion) + "; devices: "
-                    + devices.stream().map(Object::toString).collect(java.util.stream.Collectors.joining(", "))
+                    + devices.stream().map(Object::toString).collect(Collectors.joining(", "))
                     + " (GPUs: " + gpuCount + "); threads: " + threads + " intra-op, " + interopThreads + " inter-op; offline: "
                     + (offline ? "yes" : "NO") + "; DJL cache: " + cacheDirectory;
         }
