@@ -244,6 +244,11 @@ def curate_and_gate():
     review = p("Write memorized for review", put, STANDARD,
                {"Directory": "#{review.directory}", "Conflict Resolution Strategy": "replace"}, 500, 1200,
                terminate=["success"])
+    dedupe = p("Drop repeated chunks", "io.memaudit.nifi.DeduplicateFragments", MEMAUDIT,
+               {"Remember Fragments For": "#{chunk.max.wait}"}, -500, 1200, terminate=["duplicate"],
+               comments="NiFi moves FlowFiles between nodes at least once: a node killed mid-transfer sends a scored "
+                        "chunk again when it restarts, and Defragment would take the repeat in place of a missing chunk. "
+                        "Each chunk passes once; a repeat (a copy of a chunk already passed) is dropped")
     merge = p("Reassemble the dataset", "org.apache.nifi.processors.standard.MergeRecord", STANDARD,
               {"record-reader": reader, "record-writer": writer, "merge-strategy": "Defragment",
                "max-records": "1000000000", "max-bin-age": "#{chunk.max.wait}", "max.bin.count": "#{datasets.in.flight}"},
@@ -293,7 +298,9 @@ def curate_and_gate():
     c(score, review_name, ["memorized"])
     c(review_name, review, ["success"])
     # every scored chunk of a dataset meets on one node (partitioned by the dataset's identity) and is reassembled there
-    c(score, merge, ["scored"], load_balance="PARTITION_BY_ATTRIBUTE", partition_by="fragment.identifier")
+    c(score, dedupe, ["scored"], load_balance="PARTITION_BY_ATTRIBUTE", partition_by="fragment.identifier")
+    c(dedupe, merge, ["success"])
+    c(dedupe, failed_chunk, ["failure"])
     c(score, failed_chunk, ["failure"])
     c(failed_chunk, failures, ["success"])
     c(merge, whole, ["merged"])

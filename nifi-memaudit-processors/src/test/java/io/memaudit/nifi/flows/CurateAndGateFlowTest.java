@@ -34,6 +34,7 @@ class CurateAndGateFlowTest {
         final FlowDefinitionRunner flow = new FlowDefinitionRunner(FLOW, parameters);
         flow.runner("Score memorization").assertValid();
         flow.runner("Release gate").assertValid();
-        assertEquals(18, flow.processorCount());
+        flow.runner("Drop repeated chunks").assertValid();
+        assertEquals(19, flow.processorCount());
     }
 }
