@@ -261,8 +261,10 @@ def curate_and_gate():
               comments="The reassembled record count must be the dataset's")
     gate = p("Release gate", "io.memaudit.nifi.EvaluateReleaseGate", MEMAUDIT,
              {"Record Reader": reader, "Memorization Threshold": "#{memorization.threshold}",
-              "Maximum Memorized Fraction": "#{gate.max.memorized.fraction}", "Text Field": "#{text.field}"}, 0, 1600,
-             services=("Record Reader",))
+              "Maximum Memorized Fraction": "#{gate.max.memorized.fraction}", "Text Field": "#{text.field}",
+              "Record Key Field": "#{record.key.field}", "Expected Record Count": "${dataset.record.count}"}, 0, 1600,
+             services=("Record Reader",),
+             comments="Checks it was given the whole dataset (no key twice, the dataset's record count) before judging it")
     approved = p("Write approved", put, STANDARD,
                  {"Directory": "#{approved.directory}", "Conflict Resolution Strategy": "replace"}, 0, 1800,
                  terminate=["success"])
@@ -319,7 +321,9 @@ def curate_and_gate():
         ("input.min.file.age", "1 min",
          "A dataset file younger than this is not listed yet (a file still being copied is never read half-written)"),
         ("text.field", "/prompt", "RecordPath of the caption"),
-        ("record.key.field", "/image", "RecordPath of a per-record id mixed into the marker seed"),
+        ("record.key.field", "/image",
+         "RecordPath of a per-record id, unique in a dataset: mixed into the marker seed, and the gate rejects a dataset "
+         "in which two records share it (not the whole dataset)"),
         ("seed", "20250207", "Seed for marker randomization and scoring noise"),
         ("chunk.records", "256",
          "Records per chunk: the unit one node scores in one task. A few times the scoring batch size (16) keeps the "

@@ -4,6 +4,7 @@ import io.memaudit.core.gate.GateDecision;
 import io.memaudit.core.gate.GatePolicy;
 import io.memaudit.core.gate.ReleaseGate;
 import io.memaudit.core.gate.UnscoredRecords;
+import io.memaudit.core.gate.Wholeness;
 import io.memaudit.core.io.DatasetFiles;
 import io.memaudit.dataset.DatasetFormat;
 import io.memaudit.dataset.DatasetReader;
@@ -30,7 +31,8 @@ import picocli.CommandLine.Spec;
                 + "as NiFi's EvaluateReleaseGate: rejected when the share of memorized records (score at or above "
                 + "--threshold) exceeds --max-fraction, when a score exceeds --max-score, or (marker rule) when a memorized "
                 + "record is driven by a de-identification marker (marker_rank within --marker-rank-limit, or, without a "
-                + "rank, a marker in its text).",
+                + "rank, a marker in its text); with --key-field or --expected-records, also when it is not the whole "
+                + "dataset.",
                 "Fails closed: a record without a usable score (missing, not a number, NaN or infinite, or with a "
                         + "score_error) is never taken as not memorized; a dataset with such records is rejected (or held "
                         + "with --unscored hold). Writes the decision as JSON (--out: counts and policy, no prompt text) and "
@@ -98,6 +100,15 @@ final class GateCommand implements Callable<Integer>, InputCommand {
                     + "but with a finite value here and no score_error was screened out and counts as decided.")
     String screeningField;
 
+    @Option(names = "--key-field", paramLabel = "NAME",
+            description = "A field no two records share (e.g. image): a repeated value or a record without one rejects the "
+                    + "dataset as not whole (a reassembly that took a repeated chunk in place of a missing one).")
+    String keyField;
+
+    @Option(names = "--expected-records", paramLabel = "N",
+            description = "How many records the dataset has: more or fewer rejects it as not whole.")
+    Long expectedRecords;
+
     @Mixin
     MarkerOptions markers;
 
@@ -109,15 +120,20 @@ final class GateCommand implements Callable<Integer>, InputCommand {
     @Override
     public Integer call() throws Exception {
         final GatePolicy policy;
+        final Wholeness wholeness;
         try {
             policy = new GatePolicy(threshold, maximumFraction, maximumScore, markerRule, markerRankLimit,
                     UnscoredRecords.of(unscored));
+            wholeness = new Wholeness(keyField, expectedRecords);
         } catch (final IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         final ReleaseGate gate = new ReleaseGate(policy, markers.rewriter().finder(), scoreField);
-        final ReleaseGate.Evaluation evaluation = gate.start();
+        final ReleaseGate.Evaluation evaluation = gate.start(wholeness);
         final Set<String> fields = new HashSet<>(List.of(field, scoreField, scoreErrorField, markerRankField));
+        if (wholeness.checksKeys()) {
+            fields.add(keyField);
+        }
         if (screeningField != null) {
             fields.add(screeningField);
         }
@@ -151,5 +167,9 @@ final class GateCommand implements Callable<Integer>, InputCommand {
                 ReleaseGate.number(values.get(markerRankField)),
                 screeningField == null ? null : ReleaseGate.number(values.get(screeningField)),
                 () -> text instanceof String string ? string : null);
+        if (keyField != null) {
+            final Object key = values.get(keyField);
+            evaluation.key(key == null ? null : key.toString());
+        }
     }
 }

@@ -94,6 +94,23 @@ class GateCommandTest {
     }
 
     @Test
+    void aDatasetWithARepeatedKeyOrTheWrongCountIsRejectedAsNotWhole() throws IOException {
+        final Path scored = Files.writeString(directory.resolve("s.jsonl"), """
+                {"image":"a.jpg","prompt":"No acute process.","dmem":0.1}
+                {"image":"b.jpg","prompt":"Clear lungs.","dmem":0.2}
+                {"image":"b.jpg","prompt":"Clear lungs.","dmem":0.2}
+                """);
+        assertEquals(0, gate(scored), "without the checks: " + out);
+        assertEquals(GateCommand.EXIT_REJECTED, gate(scored, "--key-field", "image"));
+        assertTrue(out.toString().contains("the dataset is not whole: 1 records repeat the image of an earlier record"),
+                out.toString());
+        assertEquals(1, report().path("wholeness").path("repeated_keys").asInt());
+        assertEquals(GateCommand.EXIT_REJECTED, gate(scored, "--expected-records", "4"));
+        assertTrue(out.toString().contains("3 records read, 4 expected"), out.toString());
+        assertEquals(2, gate(scored, "--expected-records", "-1"), "a negative count is a usage error");
+    }
+
+    @Test
     void badPolicyOptionsAreUsageErrors() throws IOException {
         final Path prompts = Files.writeString(directory.resolve("p.jsonl"), "{\"prompt\":\"Clear lungs.\",\"dmem\":0.1}\n");
         assertEquals(MemauditCommand.EXIT_USAGE, gate(prompts, "--max-fraction", "1.5"));

@@ -4,6 +4,7 @@ import io.memaudit.core.gate.GateDecision;
 import io.memaudit.core.gate.GatePolicy;
 import io.memaudit.core.gate.ReleaseGate;
 import io.memaudit.core.gate.UnscoredRecords;
+import io.memaudit.core.gate.Wholeness;
 import io.memaudit.core.markers.MarkerFinder;
 import io.memaudit.core.markers.MarkerScanLimitException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.context.PropertyContext;
+import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
 import org.apache.nifi.processor.AbstractProcessor;
@@ -50,7 +52,9 @@ import org.apache.nifi.serialization.record.Record;
         marker_rank ScoreMemorization writes with Top Tokens on), or, for records without that field, it still carries \
         one. Fails closed: records without a usable score (missing, null, not a number, NaN or infinite, or with a \
         score_error) are never taken as not memorized; a dataset that has them is rejected (or held, see Unscored \
-        Records), and one without any score is rejected saying why. The dataset goes to 'approved', 'rejected' (or \
+        Records), and one without any score is rejected saying why. With a Record Key Field or an Expected Record Count it \
+        also checks that it was given the whole dataset: a repeated key, a record without one or a record count other than \
+        the expected one rejects it as not whole. The dataset goes to 'approved', 'rejected' (or \
         'held') with the decision and its reasons as attributes, and a JSON report a reviewer can read (counts only, no \
         prompt text, no file name) goes to 'report'. The policy is memaudit-core's ReleaseGate, the same as `memaudit \
         gate`.""")
@@ -125,6 +129,20 @@ public class EvaluateReleaseGate extends AbstractProcessor {
                     + "unscored.")
             .required(false).addValidator(new RecordPathValidator()).build();
 
+    static final PropertyDescriptor RECORD_KEY_FIELD = new PropertyDescriptor.Builder()
+            .name("Record Key Field")
+            .description("Optional: RecordPath of a value no two records of a dataset share (e.g. /image). A dataset in "
+                    + "which two records share it, or a record lacks it, is rejected as not whole: a reassembly that counts "
+                    + "chunks can take a repeated chunk in place of a missing one, and the record count does not show it.")
+            .required(false).addValidator(new RecordPathValidator()).build();
+    static final PropertyDescriptor EXPECTED_RECORD_COUNT = new PropertyDescriptor.Builder()
+            .name("Expected Record Count")
+            .description("Optional: how many records the dataset has, usually from an attribute set before it was split "
+                    + "(e.g. ${dataset.record.count}). A dataset with more or fewer is rejected as not whole; a value that "
+                    + "is not a whole number sends the dataset to failure.")
+            .required(false).expressionLanguageSupported(ExpressionLanguageScope.FLOWFILE_ATTRIBUTES)
+            .addValidator(StandardValidators.NON_BLANK_VALIDATOR).build();
+
     static final Relationship REL_APPROVED = new Relationship.Builder().name("approved")
             .description("Datasets that pass every rule").build();
     static final Relationship REL_REJECTED = new Relationship.Builder().name("rejected")
@@ -140,7 +158,8 @@ public class EvaluateReleaseGate extends AbstractProcessor {
 
     private static final List<PropertyDescriptor> PROPERTIES = List.of(RECORD_READER, SCORE_FIELD, TEXT_FIELD,
             MEMORIZATION_THRESHOLD, MAXIMUM_MEMORIZED_FRACTION, MAXIMUM_SCORE, MARKER_RULE, MARKER_RANK_FIELD, MARKER_RANK_LIMIT,
-            UNSCORED_RECORDS, SCORE_ERROR_FIELD, SCREENING_SCORE_FIELD, MarkerProperties.MARKER_DIALECTS,
+            UNSCORED_RECORDS, SCORE_ERROR_FIELD, SCREENING_SCORE_FIELD, RECORD_KEY_FIELD, EXPECTED_RECORD_COUNT,
+            MarkerProperties.MARKER_DIALECTS,
             MarkerProperties.CUSTOM_MARKER_PATTERN);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_APPROVED, REL_REJECTED, REL_REPORT, REL_FAILURE);
     private static final Set<Relationship> RELATIONSHIPS_WITH_HELD = Set.of(REL_APPROVED, REL_REJECTED, REL_HELD, REL_REPORT,
@@ -251,7 +270,12 @@ public class EvaluateReleaseGate extends AbstractProcessor {
                 ? RecordPath.compile(context.getProperty(SCREENING_SCORE_FIELD).getValue()) : null;
         final MarkerFinder markers = MarkerProperties.rewriterBuilder(context).build().finder();
         final ReleaseGate gate = new ReleaseGate(policy(context), markers, scoreField);
-        final ReleaseGate.Evaluation evaluation = gate.start();
+        final RecordPath keyPath = context.getProperty(RECORD_KEY_FIELD).isSet()
+                ? RecordPath.compile(context.getProperty(RECORD_KEY_FIELD).getValue()) : null;
+        stage.doing = "reading the Expected Record Count";
+        final Long expectedRecords = expectedRecords(context, flowFile);
+        final ReleaseGate.Evaluation evaluation = gate.start(new Wholeness(
+                keyPath == null ? null : context.getProperty(RECORD_KEY_FIELD).getValue(), expectedRecords));
         stage.doing = "opening the Record Reader";
         session.read(flowFile, in -> {
             try (RecordReader reader = readerFactory.createRecordReader(flowFile.getAttributes(), in, -1, getLogger())) {
@@ -267,6 +291,10 @@ public class EvaluateReleaseGate extends AbstractProcessor {
                             RecordFields.number(rankPath, record),
                             screeningPath == null ? null : ReleaseGate.number(value(screeningPath, record)),
                             () -> RecordFields.text(textPath, record));
+                    if (keyPath != null) {
+                        final Object key = value(keyPath, record);
+                        evaluation.key(key == null ? null : key.toString());
+                    }
                 }
                 stage.doing = "closing the Record Reader";
             } catch (final ProcessException e) {
@@ -289,9 +317,30 @@ public class EvaluateReleaseGate extends AbstractProcessor {
                 return "Failed " + doing + " (MarkerScanLimitException): " + cause.getMessage() + ". The dataset is not "
                         + "approved; fix the Custom Marker Pattern.";
             }
+            if (cause instanceof Failures.SafeFailure) {
+                return "Failed " + doing + ": " + cause.getMessage() + ".";
+            }
         }
         return "Failed " + doing + " (" + Failures.types(failure) + "). The dataset is not approved; check that the content "
                 + "matches the configured Record Reader. The full message, which can quote record text, is logged at DEBUG.";
+    }
+
+    /** The Expected Record Count for this dataset, or null when not set; a value that is not a count fails the dataset. */
+    private static Long expectedRecords(final ProcessContext context, final FlowFile flowFile) {
+        if (!context.getProperty(EXPECTED_RECORD_COUNT).isSet()) {
+            return null;
+        }
+        final String value = context.getProperty(EXPECTED_RECORD_COUNT).evaluateAttributeExpressions(flowFile).getValue();
+        try {
+            final long count = Long.parseLong(value == null ? "" : value.trim());
+            if (count >= 0) {
+                return count;
+            }
+        } catch (final NumberFormatException e) {
+            // said below, without quoting the value: an attribute can hold anything
+        }
+        throw new Failures.SafeFailure("Expected Record Count did not evaluate to a whole number of 0 or more for this "
+                + "FlowFile (is the attribute it names set?). The dataset is not approved", null);
     }
 
     private static GatePolicy policy(final PropertyContext context) {

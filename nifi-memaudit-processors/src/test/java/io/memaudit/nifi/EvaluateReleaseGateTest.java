@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * EvaluateReleaseGate with a real JsonTreeReader; reader faults come from {@link FailingRecordServices} (test services that
  * wrap the real reader and fail at a chosen point) and content repository faults from a session whose streams throw
  * ({@link FaultChecks}). Faults provoked, each asserted to leave the input on exactly one relationship and never on
- * 'approved', 23 in all.
+ * 'approved', 26 in all.
  *
  * <p>Records the gate cannot count as not memorized, and datasets it cannot approve (rejected or held, with a report):
  * <ol>
@@ -38,6 +38,9 @@ import org.junit.jupiter.api.Test;
  *   <li>an empty dataset</li>
  *   <li>the hold policy with only unscored records against the dataset (held)</li>
  *   <li>the hold policy with another rejecting rule (rejected)</li>
+ *   <li>a dataset reassembled with a repeated chunk in place of a missing one: the record count is right, a Record Key
+ *       Field value repeats (rejected as not whole)</li>
+ *   <li>a dataset with fewer records than its Expected Record Count (rejected as not whole)</li>
  * </ol>
  * Faults that stop the gate from judging the dataset: it goes to 'failure' unchanged and penalized, without a report, with
  * gate.error naming the stage and the exception types, and nothing is queued again; no log line above DEBUG and no
@@ -58,6 +61,7 @@ import org.junit.jupiter.api.Test;
  *   <li>the content repository fails while reading (IOException)</li>
  *   <li>the content repository fails while reading with an unchecked exception</li>
  *   <li>the content repository fails while writing the report (the report is dropped)</li>
+ *   <li>an Expected Record Count whose attribute is missing or not a number</li>
  * </ol>
  */
 class EvaluateReleaseGateTest {
@@ -216,6 +220,58 @@ class EvaluateReleaseGateTest {
             {"prompt":"Stable, QUETZAL.","dmem":0.15}
             """;
     private static final byte[] PATIENT_CONTENT = PATIENT_DATASET.getBytes(StandardCharsets.UTF_8);
+
+    @Test
+    void aDatasetWithARepeatedChunkInPlaceOfAMissingOneIsRejectedAsNotWholeThoughItsCountIsRight() throws Exception {
+        approvingPolicy();
+        runner.setProperty(EvaluateReleaseGate.RECORD_KEY_FIELD, "/image");
+        runner.setProperty(EvaluateReleaseGate.EXPECTED_RECORD_COUNT, "${dataset.record.count}");
+        final String whole = """
+                {"image":"a.jpg","prompt":"No acute process.","dmem":0.1}
+                {"image":"b.jpg","prompt":"Stable effusion.","dmem":0.2}
+                {"image":"c.jpg","prompt":"Clear lungs.","dmem":0.15}
+                """;
+        runner.enqueue(whole, Map.of("dataset.record.count", "3"));
+        runner.run();
+        runner.assertTransferCount(EvaluateReleaseGate.REL_APPROVED, 1);
+        runner.clearTransferState();
+
+        final String repeated = whole.replace("\"image\":\"c.jpg\"", "\"image\":\"b.jpg\"");
+        runner.enqueue(repeated, Map.of("dataset.record.count", "3", "filename", "MRN123-dataset.jsonl"));
+        runner.run();
+        runner.assertTransferCount(EvaluateReleaseGate.REL_REJECTED, 1);
+        runner.assertTransferCount(EvaluateReleaseGate.REL_APPROVED, 0);
+        final MockFlowFile rejected = runner.getFlowFilesForRelationship(EvaluateReleaseGate.REL_REJECTED).get(0);
+        assertTrue(rejected.getAttribute(EvaluateReleaseGate.REASONS).contains("the dataset is not whole: 1 records repeat "
+                + "the /image of an earlier record"), rejected.getAttribute(EvaluateReleaseGate.REASONS));
+        assertEquals(1, report().path("wholeness").path("repeated_keys").asInt());
+        assertFalse(rejected.getAttribute(EvaluateReleaseGate.REASONS).contains("b.jpg"), "the key is not quoted");
+    }
+
+    @Test
+    void aDatasetWithFewerRecordsThanExpectedIsRejectedAsNotWhole() {
+        approvingPolicy();
+        runner.setProperty(EvaluateReleaseGate.EXPECTED_RECORD_COUNT, "${dataset.record.count}");
+        runner.enqueue(CLEAN, Map.of("dataset.record.count", "3"));
+        runner.run();
+        runner.assertTransferCount(EvaluateReleaseGate.REL_REJECTED, 1);
+        assertEquals("the dataset is not whole: 2 records read, 3 expected; a dataset is gated whole or not at all",
+                runner.getFlowFilesForRelationship(EvaluateReleaseGate.REL_REJECTED).get(0)
+                        .getAttribute(EvaluateReleaseGate.REASONS));
+    }
+
+    @Test
+    void anExpectedRecordCountThatIsMissingOrNotANumberFailsTheDataset() {
+        approvingPolicy();
+        runner.setProperty(EvaluateReleaseGate.EXPECTED_RECORD_COUNT, "${dataset.record.count}");
+        failsWith(PATIENT_CONTENT, "Expected Record Count did not evaluate to a whole number");
+        runner.clearTransferState();
+        runner.enqueue(PATIENT_CONTENT, Map.of("filename", FaultChecks.FILENAME, "dataset.record.count", "three"));
+        runner.run();
+        final MockFlowFile failed = FaultChecks.assertOneOut(runner, EvaluateReleaseGate.REL_FAILURE);
+        assertFalse(failed.getAttribute(EvaluateReleaseGate.ERROR).contains("three"), "the value is not quoted");
+        FaultChecks.assertNothingLeaked(runner);
+    }
 
     private void approvingPolicy() {
         runner.setProperty(EvaluateReleaseGate.MAXIMUM_MEMORIZED_FRACTION, "1.0");

@@ -14,8 +14,20 @@ import java.util.List;
  * @param counts what the gate counted
  * @param policy the rules it applied
  * @param scoreField the name of the score field, as configured (for the report)
+ * @param wholeness what the gate checked to know it was given the whole dataset, and what it found
  */
-public record GateDecision(Outcome outcome, List<String> reasons, GateCounts counts, GatePolicy policy, String scoreField) {
+public record GateDecision(Outcome outcome, List<String> reasons, GateCounts counts, GatePolicy policy, String scoreField,
+                           WholenessCheck wholeness) {
+
+    /**
+     * The wholeness check of one dataset.
+     *
+     * @param expected what was checked
+     * @param repeatedKeys records whose key an earlier record had
+     * @param recordsWithoutKey records without a key (only counted when keys are checked)
+     */
+    public record WholenessCheck(Wholeness expected, long repeatedKeys, long recordsWithoutKey) {
+    }
 
     /** The three outcomes; only {@link #APPROVED} lets a dataset through. */
     public enum Outcome {
@@ -71,6 +83,19 @@ public record GateDecision(Outcome outcome, List<String> reasons, GateCounts cou
             json.put("max_score", counts.maxScore());
         } else {
             json.putNull("max_score");
+        }
+        final ObjectNode whole = json.putObject("wholeness");
+        if (wholeness.expected().expectedRecords() == null) {
+            whole.putNull("expected_records");
+        } else {
+            whole.put("expected_records", wholeness.expected().expectedRecords());
+        }
+        if (wholeness.expected().checksKeys()) {
+            whole.put("key_field", wholeness.expected().keyField());
+            whole.put("repeated_keys", wholeness.repeatedKeys());
+            whole.put("records_without_key", wholeness.recordsWithoutKey());
+        } else {
+            whole.putNull("key_field");
         }
         final ObjectNode rules = json.putObject("policy");
         rules.put("memorization_threshold", policy.memorizationThreshold());

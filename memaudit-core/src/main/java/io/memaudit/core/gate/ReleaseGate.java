@@ -1,7 +1,9 @@
 package io.memaudit.core.gate;
 
 import io.memaudit.core.markers.MarkerFinder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -19,6 +21,10 @@ import java.util.function.Supplier;
  * <p>Fails closed: a record whose score is missing, null, not a number, NaN or infinite, or that carries a score error,
  * was not scored, and a dataset with such records is never approved (rejected, or held when the policy says so and nothing
  * else rejects it). A dataset without any scored record is rejected and the reason says so.
+ *
+ * <p>Judges whole datasets only ({@link Wholeness}): a dataset with fewer or more records than expected, a record key
+ * that two records share, or a record without a key is rejected as not whole. A reassembly that counts chunks can be
+ * handed a repeated chunk in place of a missing one; the count alone does not show it, the keys do.
  */
 public final class ReleaseGate {
     private final GatePolicy policy;
@@ -40,9 +46,14 @@ public final class ReleaseGate {
         return policy;
     }
 
-    /** A new, empty evaluation of one dataset (not thread-safe; one per dataset). */
+    /** A new, empty evaluation of one dataset, without the wholeness checks (not thread-safe; one per dataset). */
     public Evaluation start() {
-        return new Evaluation();
+        return start(Wholeness.UNCHECKED);
+    }
+
+    /** A new, empty evaluation of one dataset that checks it is whole (not thread-safe; one per dataset). */
+    public Evaluation start(final Wholeness wholeness) {
+        return new Evaluation(Objects.requireNonNull(wholeness, "wholeness"));
     }
 
     /**
@@ -63,6 +74,17 @@ public final class ReleaseGate {
         return null;
     }
 
+    /** A 64-bit FNV-1a hash of the key's UTF-8 bytes, mixed (SplitMix64's finaliser) so that similar keys spread. */
+    static long hash(final String key) {
+        long hash = 0xcbf29ce484222325L;
+        for (final byte b : key.getBytes(StandardCharsets.UTF_8)) {
+            hash = (hash ^ (b & 0xff)) * 0x100000001b3L;
+        }
+        hash = (hash ^ (hash >>> 30)) * 0xbf58476d1ce4e5b9L;
+        hash = (hash ^ (hash >>> 27)) * 0x94d049bb133111ebL;
+        return hash ^ (hash >>> 31);
+    }
+
     /** The records of one dataset, counted as they come. */
     public final class Evaluation {
         private long records;
@@ -74,8 +96,48 @@ public final class ReleaseGate {
         private long memorizedWithMarkers;
         private long attributed;
         private double maxScore = Double.NEGATIVE_INFINITY;
+        private final Wholeness wholeness;
+        /** 64-bit hashes of the record keys: 8 bytes a record, whatever the key's length. */
+        private long[] keyHashes = new long[0];
+        private int keys;
+        private long keyless;
 
-        private Evaluation() {
+        private Evaluation(final Wholeness wholeness) {
+            this.wholeness = wholeness;
+        }
+
+        /**
+         * Records one record's key (with {@link Wholeness#checksKeys()}; ignored otherwise). Keys are kept as 64-bit
+         * hashes, so two different keys can, with a chance of about n²/2⁶⁵ for n records, count as repeated: the dataset
+         * is then rejected, never approved.
+         *
+         * @param key the record's key as text; null or empty when the record has none
+         */
+        public void key(final String key) {
+            if (!wholeness.checksKeys()) {
+                return;
+            }
+            if (key == null || key.isEmpty()) {
+                keyless++;
+                return;
+            }
+            if (keys == keyHashes.length) {
+                keyHashes = Arrays.copyOf(keyHashes, Math.max(1024, keys * 2));
+            }
+            keyHashes[keys++] = hash(key);
+        }
+
+        /** Keys seen before in this dataset (a key seen three times counts twice). */
+        private long repeatedKeys() {
+            final long[] sorted = Arrays.copyOf(keyHashes, keys);
+            Arrays.sort(sorted);
+            long repeated = 0;
+            for (int i = 1; i < sorted.length; i++) {
+                if (sorted[i] == sorted[i - 1]) {
+                    repeated++;
+                }
+            }
+            return repeated;
         }
 
         /**
@@ -131,6 +193,19 @@ public final class ReleaseGate {
         public GateDecision decide() {
             final GateCounts counts = counts();
             final List<String> rejections = new ArrayList<>();
+            final long repeatedKeys = repeatedKeys();
+            if (wholeness.expectedRecords() != null && counts.records() != wholeness.expectedRecords()) {
+                rejections.add("the dataset is not whole: " + counts.records() + " records read, "
+                        + wholeness.expectedRecords() + " expected; a dataset is gated whole or not at all");
+            }
+            if (repeatedKeys > 0) {
+                rejections.add("the dataset is not whole: " + repeatedKeys + " records repeat the " + wholeness.keyField()
+                        + " of an earlier record (a repeated chunk, or a dataset reassembled from the wrong records)");
+            }
+            if (keyless > 0) {
+                rejections.add(keyless + " records have no " + wholeness.keyField()
+                        + ", so the gate cannot tell that the dataset is whole");
+            }
             if (counts.records() == 0) {
                 rejections.add("the dataset has no records");
             } else if (counts.decided() == 0) {
@@ -165,7 +240,8 @@ public final class ReleaseGate {
             } else {
                 outcome = GateDecision.Outcome.APPROVED;
             }
-            return new GateDecision(outcome, reasons, counts, policy, scoreField);
+            return new GateDecision(outcome, reasons, counts, policy, scoreField,
+                    new GateDecision.WholenessCheck(wholeness, repeatedKeys, keyless));
         }
 
         private String describeNotScored(final GateCounts counts) {

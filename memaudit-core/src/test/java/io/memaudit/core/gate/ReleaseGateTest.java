@@ -153,6 +153,59 @@ class ReleaseGateTest {
         assertFalse(Provenance.JSON.readTree(evaluation.decide().toJsonText("test", null)).has("dataset"));
     }
 
+    private static ReleaseGate.Evaluation keyed(final Long expected, final String... keys) {
+        final ReleaseGate.Evaluation evaluation = gate(0.01, UnscoredRecords.REJECT).start(new Wholeness("/image", expected));
+        for (final String key : keys) {
+            evaluation.add(0.1, null, null, null, () -> "Clear lungs.");
+            evaluation.key(key);
+        }
+        return evaluation;
+    }
+
+    @Test
+    void aWholeDatasetIsApprovedAndItsReportSaysWhatWasChecked() throws Exception {
+        final GateDecision decision = keyed(3L, "p1/a.jpg", "p1/b.jpg", "p2/a.jpg").decide();
+        assertTrue(decision.approved(), decision.reasonLine());
+        final JsonNode whole = Provenance.JSON.readTree(decision.toJsonText("test", null)).path("wholeness");
+        assertEquals(3, whole.path("expected_records").asInt());
+        assertEquals("/image", whole.path("key_field").asText());
+        assertEquals(0, whole.path("repeated_keys").asInt());
+        assertTrue(Provenance.JSON.readTree(gate(0.01, UnscoredRecords.REJECT).start().decide().toJsonText("t", null))
+                .path("wholeness").path("key_field").isNull(), "unchecked says so");
+    }
+
+    @Test
+    void aRepeatedChunkInPlaceOfAMissingOneIsRejectedAsNotWholeThoughTheCountMatches() {
+        // chunks of two records: chunk 1 arrived twice, chunk 2 never; the count is the dataset's
+        final GateDecision decision = keyed(6L, "a", "b", "c", "d", "c", "d").decide();
+        assertEquals(GateDecision.Outcome.REJECTED, decision.outcome());
+        assertEquals("the dataset is not whole: 2 records repeat the /image of an earlier record (a repeated chunk, or a "
+                + "dataset reassembled from the wrong records)", decision.reasonLine());
+        assertEquals(2, decision.wholeness().repeatedKeys());
+    }
+
+    @Test
+    void aDatasetWithMoreOrFewerRecordsThanExpectedOrARecordWithoutKeyIsRejected() {
+        assertEquals("the dataset is not whole: 2 records read, 3 expected; a dataset is gated whole or not at all",
+                keyed(3L, "a", "b").decide().reasonLine());
+        assertEquals(GateDecision.Outcome.REJECTED, keyed(1L, "a", "b").decide().outcome());
+        final GateDecision keyless = keyed(null, "a", "", null).decide();
+        assertEquals(GateDecision.Outcome.REJECTED, keyless.outcome());
+        assertEquals("2 records have no /image, so the gate cannot tell that the dataset is whole", keyless.reasonLine());
+        assertTrue(keyed(null, "a", "b").decide().approved(), "keys only: no count expected");
+        assertThrows(IllegalArgumentException.class, () -> new Wholeness("/image", -1L));
+    }
+
+    @Test
+    void keysAreCheckedInConstantSpaceARecordAndSimilarKeysDoNotCollide() {
+        final ReleaseGate.Evaluation evaluation = gate(0.01, UnscoredRecords.REJECT).start(new Wholeness("/image", 200_000L));
+        for (int i = 0; i < 200_000; i++) {
+            evaluation.add(0.1, null, null, null, () -> "Clear lungs.");
+            evaluation.key("files/p1" + (i % 10) + "/p" + i + "/s" + (50_000_000 + i) + "/view1.jpg");
+        }
+        assertTrue(evaluation.decide().approved(), "200,000 distinct image paths, none counted as repeated");
+    }
+
     @Test
     void scoresAreReadFromNumbersAndFromNumericText() {
         assertEquals(0.5, ReleaseGate.number(0.5f));
