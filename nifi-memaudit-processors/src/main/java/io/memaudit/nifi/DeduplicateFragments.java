@@ -19,7 +19,6 @@ import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.components.state.StateMap;
 import org.apache.nifi.flowfile.FlowFile;
-import org.apache.nifi.processor.AbstractProcessor;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
@@ -53,7 +52,7 @@ import org.apache.nifi.processor.util.StandardValidators;
 @WritesAttribute(attribute = DeduplicateFragments.ERROR, description = "On failure: which fragment attribute is missing or "
         + "not usable")
 @SeeAlso(ScoreMemorization.class)
-public class DeduplicateFragments extends AbstractProcessor {
+public class DeduplicateFragments extends AbstractMemauditProcessor {
     static final String ERROR = "deduplicate.error";
 
     static final PropertyDescriptor IDENTIFIER_ATTRIBUTE = new PropertyDescriptor.Builder()
@@ -90,14 +89,8 @@ public class DeduplicateFragments extends AbstractProcessor {
             REMEMBER_FOR, BATCH_SIZE);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_DUPLICATE, REL_FAILURE);
 
-    @Override
-    protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
-        return PROPERTIES;
-    }
-
-    @Override
-    public Set<Relationship> getRelationships() {
-        return RELATIONSHIPS;
+    public DeduplicateFragments() {
+        super(PROPERTIES, RELATIONSHIPS);
     }
 
     @Override

@@ -29,7 +29,6 @@ import org.apache.nifi.context.PropertyContext;
 import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
-import org.apache.nifi.processor.AbstractProcessor;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
@@ -69,7 +68,7 @@ import org.apache.nifi.serialization.record.Record;
                 + "failure): the stage (e.g. reading record 3) and the exception types, never record text")
 })
 @SeeAlso(ScoreMemorization.class)
-public class EvaluateReleaseGate extends AbstractProcessor {
+public class EvaluateReleaseGate extends AbstractMemauditProcessor {
     static final String DECISION = "gate.decision";
     static final String REASONS = "gate.reasons";
     static final String ERROR = "gate.error";
@@ -159,8 +158,7 @@ public class EvaluateReleaseGate extends AbstractProcessor {
     private static final List<PropertyDescriptor> PROPERTIES = List.of(RECORD_READER, SCORE_FIELD, TEXT_FIELD,
             MEMORIZATION_THRESHOLD, MAXIMUM_MEMORIZED_FRACTION, MAXIMUM_SCORE, MARKER_RULE, MARKER_RANK_FIELD, MARKER_RANK_LIMIT,
             UNSCORED_RECORDS, SCORE_ERROR_FIELD, SCREENING_SCORE_FIELD, RECORD_KEY_FIELD, EXPECTED_RECORD_COUNT,
-            MarkerProperties.MARKER_DIALECTS,
-            MarkerProperties.CUSTOM_MARKER_PATTERN);
+            MarkerProperties.MARKER_DIALECTS, MarkerProperties.CUSTOM_MARKER_PATTERN);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_APPROVED, REL_REJECTED, REL_REPORT, REL_FAILURE);
     private static final Set<Relationship> RELATIONSHIPS_WITH_HELD = Set.of(REL_APPROVED, REL_REJECTED, REL_HELD, REL_REPORT,
             REL_FAILURE);
@@ -168,9 +166,8 @@ public class EvaluateReleaseGate extends AbstractProcessor {
     /** 'held' exists only while Unscored Records is 'hold', so flows that never hold need not connect it. */
     private volatile Set<Relationship> relationships = RELATIONSHIPS;
 
-    @Override
-    protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
-        return PROPERTIES;
+    public EvaluateReleaseGate() {
+        super(PROPERTIES, RELATIONSHIPS);
     }
 
     @Override

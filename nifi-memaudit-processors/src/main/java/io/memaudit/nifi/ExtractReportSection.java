@@ -31,7 +31,6 @@ import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
-import org.apache.nifi.processor.AbstractProcessor;
 import org.apache.nifi.processor.DataUnit;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
@@ -73,7 +72,7 @@ import org.apache.nifi.processor.util.StandardValidators;
                 derived from the path with UpdateAttribute), then merge them with MergeRecord.
                 """
 )
-public class ExtractReportSection extends AbstractProcessor {
+public class ExtractReportSection extends AbstractMemauditProcessor {
 
     static final String PROMPT = "report.prompt";
     static final String SECTION = "report.section";
@@ -133,19 +132,13 @@ public class ExtractReportSection extends AbstractProcessor {
             MAXIMUM_PROMPT_LENGTH);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_FAILURE);
 
+    public ExtractReportSection() {
+        super(PROPERTIES, RELATIONSHIPS);
+    }
+
     private static final ObjectWriter ONE_LINE = Provenance.JSON.writer().without(SerializationFeature.INDENT_OUTPUT);
 
     private volatile PromptExtractor extractor;
-
-    @Override
-    protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
-        return PROPERTIES;
-    }
-
-    @Override
-    public Set<Relationship> getRelationships() {
-        return RELATIONSHIPS;
-    }
 
     @Override
     protected Collection<ValidationResult> customValidate(final ValidationContext context) {

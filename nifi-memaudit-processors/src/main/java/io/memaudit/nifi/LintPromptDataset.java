@@ -24,7 +24,6 @@ import org.apache.nifi.components.ValidationContext;
 import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
-import org.apache.nifi.processor.AbstractProcessor;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
@@ -64,7 +63,7 @@ import org.apache.nifi.serialization.record.RecordFieldType;
                 Route "summary" to a reviewer (PutFile) and "success" onward; records carry lint_risk and lint_reasons.
                 """
 )
-public class LintPromptDataset extends AbstractProcessor {
+public class LintPromptDataset extends AbstractMemauditProcessor {
     static final String ERROR = "lint.error";
 
     static final PropertyDescriptor RECORD_READER = new PropertyDescriptor.Builder()
@@ -117,14 +116,8 @@ public class LintPromptDataset extends AbstractProcessor {
             MarkerProperties.MARKER_DIALECTS, MarkerProperties.CUSTOM_MARKER_PATTERN, RISK_FIELD, REASONS_FIELD);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_SUMMARY, REL_FAILURE);
 
-    @Override
-    protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
-        return PROPERTIES;
-    }
-
-    @Override
-    public Set<Relationship> getRelationships() {
-        return RELATIONSHIPS;
+    public LintPromptDataset() {
+        super(PROPERTIES, RELATIONSHIPS);
     }
 
     @Override

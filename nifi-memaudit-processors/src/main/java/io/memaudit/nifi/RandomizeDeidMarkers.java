@@ -31,7 +31,6 @@ import org.apache.nifi.components.ValidationResult;
 import org.apache.nifi.context.PropertyContext;
 import org.apache.nifi.expression.ExpressionLanguageScope;
 import org.apache.nifi.flowfile.FlowFile;
-import org.apache.nifi.processor.AbstractProcessor;
 import org.apache.nifi.processor.DataUnit;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
@@ -94,7 +93,7 @@ import org.apache.nifi.serialization.record.RecordFieldType;
                 (name, date, time, age, place, identifier, unknown) inferred for its markers, in order.
                 """
 )
-public class RandomizeDeidMarkers extends AbstractProcessor {
+public class RandomizeDeidMarkers extends AbstractMemauditProcessor {
 
     static final String RECORD_COUNT = "record.count";
     static final String MARKER_TOTAL = "deid.marker.count";
@@ -248,20 +247,14 @@ public class RandomizeDeidMarkers extends AbstractProcessor {
 
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_SUCCESS, REL_FAILURE);
 
+    public RandomizeDeidMarkers() {
+        super(PROPERTIES, RELATIONSHIPS);
+    }
+
     private volatile RecordPath textPath;
     private volatile RecordPath keyPath;
     private volatile RecordField countField;
     private volatile RecordField kindsField;
-
-    @Override
-    protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
-        return PROPERTIES;
-    }
-
-    @Override
-    public Set<Relationship> getRelationships() {
-        return RELATIONSHIPS;
-    }
 
     @Override
     protected Collection<ValidationResult> customValidate(final ValidationContext context) {

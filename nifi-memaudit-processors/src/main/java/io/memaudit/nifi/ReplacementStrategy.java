@@ -1,10 +1,9 @@
 package io.memaudit.nifi;
 
 import io.memaudit.core.markers.MarkerStrategy;
-import org.apache.nifi.components.DescribedValue;
 
 /** The marker strategies of memaudit-core as NiFi allowable values. */
-enum ReplacementStrategy implements DescribedValue {
+enum ReplacementStrategy implements NamedAllowableValue {
     RANDOM_TAG(MarkerStrategy.RANDOM_TAG),
     TYPED_SURROGATE(MarkerStrategy.TYPED_SURROGATE),
     REMOVE(MarkerStrategy.REMOVE),
@@ -21,17 +20,12 @@ enum ReplacementStrategy implements DescribedValue {
     }
 
     @Override
-    public String getValue() {
+    public String displayName() {
         return strategy.displayName();
     }
 
     @Override
-    public String getDisplayName() {
-        return strategy.displayName();
-    }
-
-    @Override
-    public String getDescription() {
+    public String description() {
         return strategy.description();
     }
 }

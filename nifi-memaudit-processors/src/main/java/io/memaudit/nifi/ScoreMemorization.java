@@ -30,7 +30,6 @@ import org.apache.nifi.components.AllowableValue;
 import org.apache.nifi.components.PropertyDescriptor;
 import org.apache.nifi.flowfile.FlowFile;
 import org.apache.nifi.flowfile.attributes.CoreAttributes;
-import org.apache.nifi.processor.AbstractProcessor;
 import org.apache.nifi.processor.ProcessContext;
 import org.apache.nifi.processor.ProcessSession;
 import org.apache.nifi.processor.Relationship;
@@ -95,7 +94,7 @@ import org.apache.nifi.serialization.record.RecordSchema;
                 bundle. Connect 'memorized' to a review directory and 'not memorized' onward.
                 """
 )
-public class ScoreMemorization extends AbstractProcessor {
+public class ScoreMemorization extends AbstractMemauditProcessor {
     static final String MEMORIZED_COUNT = "memaudit.memorized.count";
     static final String NOT_MEMORIZED_COUNT = "memaudit.not.memorized.count";
     static final String FAILURE_COUNT = "memaudit.failure.count";
@@ -190,6 +189,11 @@ public class ScoreMemorization extends AbstractProcessor {
             TOP_TOKENS, SIGNIFICANCE_STEPS, MarkerProperties.MARKER_DIALECTS, MarkerProperties.CUSTOM_MARKER_PATTERN, SCORED_OUTPUT);
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_MEMORIZED, REL_NOT_MEMORIZED, REL_FAILURE, REL_ORIGINAL,
             REL_SCORED);
+
+    public ScoreMemorization() {
+        super(PROPERTIES, RELATIONSHIPS);
+    }
+
     private static final RecordField TRUNCATED = new RecordField("prompt_truncated", RecordFieldType.BOOLEAN.getDataType());
     private static final RecordField SCORE_ERROR = new RecordField("score_error", RecordFieldType.STRING.getDataType());
     private static final RecordField TOP_TOKENS_FIELD = new RecordField("top_tokens", RecordFieldType.STRING.getDataType());
@@ -197,16 +201,6 @@ public class ScoreMemorization extends AbstractProcessor {
     private static final RecordField MARKER_RANK = new RecordField("marker_rank", RecordFieldType.INT.getDataType());
     /** marker_rank of a record without token attribution (not memorized, or attribution failed). */
     static final int NOT_ATTRIBUTED = -1;
-
-    @Override
-    protected List<PropertyDescriptor> getSupportedPropertyDescriptors() {
-        return PROPERTIES;
-    }
-
-    @Override
-    public Set<Relationship> getRelationships() {
-        return RELATIONSHIPS;
-    }
 
     @Override
     public void onTrigger(final ProcessContext context, final ProcessSession session) {
