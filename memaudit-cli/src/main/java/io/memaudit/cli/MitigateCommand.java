@@ -12,17 +12,12 @@ import io.memaudit.diffusion.DiffusionModel;
 import io.memaudit.diffusion.MemorizationScorer;
 import io.memaudit.diffusion.MitigationEvaluation;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "mitigate", mixinStandardHelpOptions = true,
         description = {"The seed paper's inference-time mitigation table: for each prompt and mitigation (original, random "
@@ -32,13 +27,7 @@ import picocli.CommandLine.Spec;
                 "The seed paper saw diversity barely move (0.38 original vs 0.42-0.45 mitigated): inference-time fixes do not "
                         + "undo what the model memorized. Writes every figure as JSON and prints the table."},
         footer = {"", "Example:", "  memaudit mitigate --model models/tiny-init --in prompts.jsonl --out mitigation.json --samples 50"})
-final class MitigateCommand implements Callable<Integer>, InputCommand {
-
-    @Spec
-    CommandSpec spec;
-
-
-
+final class MitigateCommand extends ModelOverDatasetCommand {
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "50", description = "Samples per prompt and mitigation. Default: ${DEFAULT-VALUE}.")
     int samples;
@@ -53,20 +42,6 @@ final class MitigateCommand implements Callable<Integer>, InputCommand {
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "Use only the first N distinct prompts (0: all).")
     int limit;
-
-    @Mixin
-    DatasetOptions io;
-
-    @Mixin
-    ProgressOption progress;
-
-    @Mixin
-    SamplingOptions sampling;
-
-    @Override
-    public Path input() {
-        return io.input;
-    }
 
     @Override
     public Integer call() throws Exception {

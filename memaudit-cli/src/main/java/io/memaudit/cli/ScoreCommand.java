@@ -25,14 +25,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 @Command(name = "score", mixinStandardHelpOptions = true,
         description = {"Score every prompt of a dataset for memorization with dmem (Wen et al. 2024): along the "
@@ -42,13 +38,7 @@ import picocli.CommandLine.Spec;
                         + "the top share) and prints the threshold, which NiFi's ScoreMemorization takes as its absolute "
                         + "threshold. Identical prompts are scored once. A <out>.memaudit.json file records how."},
         footer = {"", "Example:", "  memaudit score --model models/tiny-init --in prompts.jsonl --out scored.jsonl --top-percent 1"})
-final class ScoreCommand implements Callable<Integer>, InputCommand {
-
-    @Spec
-    CommandSpec spec;
-
-
-
+final class ScoreCommand extends ModelOverDatasetCommand {
 
     @Option(names = "--generations", paramLabel = "G", defaultValue = "4", description = "Trajectories per prompt. Default: ${DEFAULT-VALUE}.")
     int generations;
@@ -68,22 +58,8 @@ final class ScoreCommand implements Callable<Integer>, InputCommand {
     @Option(names = "--top-percent", paramLabel = "P", description = "Mark the top P percent of distinct prompts as memorized.")
     Double topPercent;
 
-    @Mixin
-    DatasetOptions io;
-
-    @Mixin
-    ProgressOption progress;
-
-    @Mixin
-    SamplingOptions sampling;
-
     /** Exit code when some prompts could not be scored (their records carry score_error). */
     static final int EXIT_NOT_SCORED = 3;
-
-    @Override
-    public Path input() {
-        return io.input;
-    }
 
     @Override
     public Integer call() throws Exception {

@@ -14,18 +14,13 @@ import io.memaudit.diffusion.DiffusionModel;
 import io.memaudit.diffusion.MemorizationScorer;
 import io.memaudit.diffusion.TokenSignificance;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "tokens", mixinStandardHelpOptions = true,
         description = {"Token significance (Wen et al. 2024): which tokens drive each prompt's memorization. The gradient of "
@@ -35,13 +30,7 @@ import picocli.CommandLine.Spec;
                         + "_ pieces of one ___ are one marker) and the marker's rank among the prompt's words; and a "
                         + "dataset-level ranking of tokens by mean significance. Prints the top of the ranking."},
         footer = {"", "Example:", "  memaudit tokens --model models/tiny-init --in prompts.jsonl --out tokens.json --steps 10"})
-final class TokensCommand implements Callable<Integer>, InputCommand {
-
-    @Spec
-    CommandSpec spec;
-
-
-
+final class TokensCommand extends ModelOverDatasetCommand {
 
     @Option(names = "--generations", paramLabel = "G", defaultValue = "4", description = "Trajectories per prompt. Default: ${DEFAULT-VALUE}.")
     int generations;
@@ -56,20 +45,6 @@ final class TokensCommand implements Callable<Integer>, InputCommand {
 
     @Option(names = "--top", paramLabel = "N", defaultValue = "15", description = "Tokens to print. Default: ${DEFAULT-VALUE}.")
     int top;
-
-    @Mixin
-    DatasetOptions io;
-
-    @Mixin
-    ProgressOption progress;
-
-    @Mixin
-    SamplingOptions sampling;
-
-    @Override
-    public Path input() {
-        return io.input;
-    }
 
     @Override
     public Integer call() throws Exception {

@@ -319,12 +319,7 @@ public final class ChestPhantom {
                 if (finding == null) {
                     return 0;
                 }
-                final double width = width(finding);
-                // the collapsed lung: shrunk away from the chest wall, towards the middle and down
-                final double collapsedX = lung.x - lung.side * width * 0.6;
-                final double collapsed = Math.hypot((x - collapsedX) / (lung.radiusX - width), (y - lung.y - width * 0.5)
-                        / (lung.radiusY - width));
-                return soft((collapsed - 1) * Math.min(lung.radiusX, lung.radiusY));
+                return soft((collapsed(lung, finding, x, y) - 1) * Math.min(lung.radiusX, lung.radiusY));
             }
 
             double pleuralLine(final Lung lung, final double x, final double y) {
@@ -332,12 +327,18 @@ public final class ChestPhantom {
                 if (finding == null) {
                     return 0;
                 }
+                final double distance = Math.abs(collapsed(lung, finding, x, y) - 1) * Math.min(lung.radiusX, lung.radiusY);
+                return Math.exp(-distance * distance / (2 * 0.4 * pixel * 0.4 * pixel));
+            }
+
+            /**
+             * Where (x, y) lies relative to the collapsed lung, shrunk away from the chest wall towards the middle and down:
+             * 1 on its edge, less inside.
+             */
+            private double collapsed(final Lung lung, final Finding finding, final double x, final double y) {
                 final double width = width(finding);
                 final double collapsedX = lung.x - lung.side * width * 0.6;
-                final double collapsed = Math.hypot((x - collapsedX) / (lung.radiusX - width), (y - lung.y - width * 0.5)
-                        / (lung.radiusY - width));
-                final double distance = Math.abs(collapsed - 1) * Math.min(lung.radiusX, lung.radiusY);
-                return Math.exp(-distance * distance / (2 * 0.4 * pixel * 0.4 * pixel));
+                return Math.hypot((x - collapsedX) / (lung.radiusX - width), (y - lung.y - width * 0.5) / (lung.radiusY - width));
             }
 
             private Finding pneumothorax(final Lung lung) {
