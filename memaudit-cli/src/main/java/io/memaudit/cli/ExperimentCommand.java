@@ -3,6 +3,7 @@ package io.memaudit.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.memaudit.core.io.DatasetFiles;
 import io.memaudit.core.provenance.Provenance;
+import io.memaudit.diffusion.TorchRuntime;
 import io.memaudit.synthetic.DesignTexts;
 import io.memaudit.synthetic.MarkerDesign;
 import io.memaudit.synthetic.SyntheticChestXrays;
@@ -134,6 +135,7 @@ final class ExperimentCommand implements Callable<Integer> {
         training.put("batch", batch);
         training.put("learning_rate", learningRate);
         training.put("caption_dropout", captionDropout);
+        TorchRuntime.describeEngine(training);
         evaluation.describe(provenance.putObject("measuring"));
         final int size = Experiments.imageSize(start);
         final Path work = cache.resolve("experiment-" + design.displayName() + "-" + hash(Files.readString(start.resolve("bundle.json"))

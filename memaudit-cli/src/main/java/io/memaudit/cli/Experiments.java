@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.memaudit.core.io.DatasetFiles;
 import io.memaudit.core.provenance.Provenance;
+import io.memaudit.diffusion.TorchRuntime;
 import io.memaudit.training.ExperimentReport;
 import io.memaudit.training.StepProgress;
 import io.memaudit.training.TrainingSet;
@@ -34,6 +35,7 @@ final class Experiments {
         training.put("batch", flags.batch);
         training.put("learning_rate", flags.learningRate);
         training.put("caption_dropout", flags.captionDropout);
+        TorchRuntime.describeEngine(training);
         evaluation.describe(provenance.putObject("measuring"));
         return provenance;
     }

@@ -59,6 +59,8 @@ class DemoCommandTest {
         }
         assertEquals(report.get("base").get("prompts").size(), linted, "every training caption gets a lint level");
         assertTrue(report.get("base_training").get("loss_curve").size() > 0, "the base was trained in this run");
+        assertTrue(report.get("provenance").get("training").get("engine").get("intra_op_threads").asInt() >= 1,
+                "the report records libtorch's thread count");
         final String markdown = Files.readString(output.resolve("report.md"));
         assertTrue(markdown.contains("Retraining on rewritten captions") && markdown.contains("Detection quality"), markdown);
         assertTrue(out.toString().contains("Retraining arms"), out.toString());

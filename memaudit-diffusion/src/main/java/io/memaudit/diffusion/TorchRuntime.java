@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.pytorch.jni.LibUtils;
 import ai.djl.util.Utils;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -157,6 +158,19 @@ public final class TorchRuntime {
                 engine.getGpuCount(),
                 Arrays.asList(engine.getDevices()), JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(), offline(),
                 Utils.getEngineCacheDir("pytorch"));
+    }
+
+    /**
+     * Writes the engine a model was trained or measured with into a provenance object: the PyTorch version and libtorch's
+     * intra-op and inter-op thread counts. Training is repeatable at a given thread count; at another, libtorch's parallel
+     * reductions round differently and a 3,000-step run ends a few 1e-4 of dmem away (measured on the demo).
+     */
+    public static void describeEngine(final ObjectNode provenance) {
+        final Engine engine = Engine.getEngine("PyTorch");
+        final ObjectNode node = provenance.putObject("engine");
+        node.put("name", "PyTorch " + engine.getVersion());
+        node.put("intra_op_threads", JniUtils.getNumThreads());
+        node.put("interop_threads", JniUtils.getNumInteropThreads());
     }
 
     /** Whether DJL is kept from downloading anything. */

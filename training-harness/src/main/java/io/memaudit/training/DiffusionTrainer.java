@@ -32,6 +32,7 @@ import io.memaudit.diffusion.BundleException;
 import io.memaudit.diffusion.BundleIntegrity;
 import io.memaudit.diffusion.DdimScheduler;
 import io.memaudit.diffusion.DiffusionModel;
+import io.memaudit.diffusion.TorchRuntime;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -407,6 +408,7 @@ public final class DiffusionTrainer implements AutoCloseable {
                 training.put("filter_threshold", result.filterThreshold());
                 training.put("filtered_samples", result.filteredSamples());
             }
+            TorchRuntime.describeEngine(training);
             training.put("data_fingerprint_sha256", result.dataFingerprint());
             training.put("seconds", result.seconds());
             final ArrayNode curve = training.putArray("loss_curve");

@@ -92,6 +92,8 @@ class TrainingTest {
         assertEquals(first.dataFingerprint(), training.path("data_fingerprint_sha256").asText());
         assertEquals(2, training.path("loss_curve").size());
         assertEquals(3, training.path("seed").asInt());
+        assertTrue(training.path("engine").path("name").asText().startsWith("PyTorch 2."), training.toString());
+        assertTrue(training.path("engine").path("intra_op_threads").asInt() >= 1, "the thread count is part of how it was made");
         assertEquals("tools/make_tiny_bundle.py", bundle.path("provenance").path("base").path("made_by").asText());
         for (final String file : List.of("tokenizer.json", "text_encoder.pt", "unet.pt", "vae_encoder.pt", "vae_decoder.pt")) {
             assertTrue(Files.isRegularFile(directory.resolve("trained").resolve(file)), file);
