@@ -190,10 +190,6 @@ public class ScoreMemorization extends AbstractMemauditProcessor {
     private static final Set<Relationship> RELATIONSHIPS = Set.of(REL_MEMORIZED, REL_NOT_MEMORIZED, REL_FAILURE, REL_ORIGINAL,
             REL_SCORED);
 
-    public ScoreMemorization() {
-        super(PROPERTIES, RELATIONSHIPS);
-    }
-
     private static final RecordField TRUNCATED = new RecordField("prompt_truncated", RecordFieldType.BOOLEAN.getDataType());
     private static final RecordField SCORE_ERROR = new RecordField("score_error", RecordFieldType.STRING.getDataType());
     private static final RecordField TOP_TOKENS_FIELD = new RecordField("top_tokens", RecordFieldType.STRING.getDataType());
@@ -201,6 +197,10 @@ public class ScoreMemorization extends AbstractMemauditProcessor {
     private static final RecordField MARKER_RANK = new RecordField("marker_rank", RecordFieldType.INT.getDataType());
     /** marker_rank of a record without token attribution (not memorized, or attribution failed). */
     static final int NOT_ATTRIBUTED = -1;
+
+    public ScoreMemorization() {
+        super(PROPERTIES, RELATIONSHIPS);
+    }
 
     @Override
     public void onTrigger(final ProcessContext context, final ProcessSession session) {
