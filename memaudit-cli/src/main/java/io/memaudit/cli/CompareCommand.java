@@ -13,12 +13,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
         description = {"Does retraining on rewritten captions reduce memorization? Fine-tunes one copy of --model per arm on "
@@ -37,10 +34,8 @@ import picocli.CommandLine.Spec;
         footer = {"", "Examples:", "  memaudit compare --model base --data data --arms original,random-tag,recaption --steps 300 "
                 + "--out compare", "  memaudit compare --from-scratch --model models/tiny-init --data data --steps 1500 "
                 + "--seeds 1,2,3 --arms original,random-tag --out compare-scratch"})
-final class CompareCommand implements Callable<Integer> {
+final class CompareCommand extends MeasuringCommand {
 
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Base bundle (e.g. from memaudit train).")
     Path model;
@@ -80,17 +75,12 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     TrainingFlags flags;
 
-    @Mixin
-    EvaluationOptions evaluation;
-
     @Override
-    public Integer call() throws Exception {
+    int run(final PrintWriter out, final long started) throws Exception {
         if (fromScratch || seeds != null) {
-            return study();
+            return study(out, started);
         }
         OptionChecks.requireNewDirectory(spec, "--out", output);
-        final PrintWriter out = spec.commandLine().getOut();
-        final long started = System.nanoTime();
         final ObjectNode provenance = Experiments.provenance("memaudit compare", "memaudit compare: retraining on rewritten captions",
                 flags, evaluation);
         provenance.put("base_model", model.toString());
@@ -104,18 +94,16 @@ final class CompareCommand implements Callable<Integer> {
             final ExperimentReport report = experiment.run(model, set, null, provenance, Experiments.describe(set),
                     directory.resolve("models"), stage -> Experiments.stage(out, started, stage),
                     Experiments.progressBars(progress.show()));
-            provenance.put("seconds", (System.nanoTime() - started) / 1e9);
+            provenance.put("seconds", secondsSince(started));
             return report;
         });
         out.printf(Locale.ROOT, "  written to %s (report.md, report.html, report.json, plots/) in %.0f s%n", output,
-                (System.nanoTime() - started) / 1e9);
+                secondsSince(started));
         return 0;
     }
 
     /** --from-scratch and/or --seeds: an {@link ArmStudy} over the given data, reported with intervals. */
-    private int study() throws Exception {
-        final PrintWriter out = spec.commandLine().getOut();
-        final long started = System.nanoTime();
+    private int study(final PrintWriter out, final long started) throws Exception {
         final List<Long> studySeeds = seeds != null ? seeds : List.of(flags.seed);
         final ObjectNode provenance = Experiments.provenance("memaudit compare", fromScratch
                 ? "memaudit compare --from-scratch: arms trained from the start bundle on their rewritten data"
@@ -138,7 +126,7 @@ final class CompareCommand implements Callable<Integer> {
         final List<ArmStudy.SeedRun> runs = new ArmStudy(evaluation.settings(0), size, new ArmStudy.Settings(steps, flags.batch,
                 flags.learningRate, flags.captionDropout), null).run(model, seed -> new ArmStudy.SeedData(set, summary),
                 studySeeds, arms, work, line -> Experiments.stage(out, started, line), Experiments.barsOrLines());
-        provenance.put("seconds", (System.nanoTime() - started) / 1e9);
+        provenance.put("seconds", secondsSince(started));
         final ArmStudyReport report = new ArmStudyReport(provenance, null, runs, arms.getFirst());
         io.memaudit.core.io.DatasetFiles.writeDirectoryAtomically(output, directory -> {
             report.write(directory);
@@ -147,7 +135,7 @@ final class CompareCommand implements Callable<Integer> {
         out.println();
         report.printSummary(out);
         out.printf(Locale.ROOT, "  written to %s (report.md, report.html, report.json, plots/) in %.0f s%n", output,
-                (System.nanoTime() - started) / 1e9);
+                secondsSince(started));
         return 0;
     }
 }

@@ -20,13 +20,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"The seed paper in miniature, on CPU, on generated data: synthetic chest radiographs with MIMIC-style "
@@ -36,11 +34,9 @@ import picocli.CommandLine.Spec;
                 "Writes report.md, report.html, report.json (every figure), plots/, the data and the arms' bundles to --out; "
                         + "the base model is cached under --cache. --quick is a small smoke run (minutes), not a result."},
         footer = {"", "Examples:", "  ./memaudit demo", "  ./memaudit demo --quick --out /tmp/demo"})
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends MeasuringCommand {
     private static final Path TINY_INIT = Path.of("models", "tiny-init");
 
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "memaudit-out/demo",
             description = "Output directory; a previous demo's output there is replaced. Default: ${DEFAULT-VALUE}.")
@@ -75,13 +71,8 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     TrainingFlags flags;
 
-    @Mixin
-    EvaluationOptions evaluation;
-
     @Override
-    public Integer call() throws Exception {
-        final PrintWriter out = spec.commandLine().getOut();
-        final long started = System.nanoTime();
+    int run(final PrintWriter out, final long started) throws Exception {
         final Path start = model != null ? model : locateTinyInit(spec);
         final int base = baseSteps != null ? baseSteps : quick ? 60 : 3000;
         final int arm = armSteps != null ? armSteps : quick ? 10 : 300;
@@ -129,11 +120,11 @@ final class DemoCommand implements Callable<Integer> {
                     comparison, arms, samples, null);
             final ExperimentReport report = experiment.run(baseModel, set, training, provenance, Experiments.describe(set, output.resolve("data").resolve(SyntheticChestXrays.CAPTIONS_FILE).toString()),
                     armModels, stage -> Experiments.stage(out, started, stage), Experiments.progressBars(showProgress()));
-            provenance.put("seconds", (System.nanoTime() - started) / 1e9);
+            provenance.put("seconds", secondsSince(started));
             return report;
         });
         out.printf(Locale.ROOT, "%nReport: %s (report.md, report.html, report.json, plots/) in %.0f s%n",
-                output.resolve("report.html"), (System.nanoTime() - started) / 1e9);
+                output.resolve("report.html"), secondsSince(started));
         out.println("One seed and fine-tuned arms are a first look, not a result: for the marker question with several seeds, "
                 + "arms trained from scratch and 95 % intervals, see `memaudit experiment --help` and docs/experiments/README.md.");
         return 0;

@@ -15,13 +15,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 @Command(name = "detection", mixinStandardHelpOptions = true,
         description = {"How well dmem detects replication for one model on its training data, under the measuring settings "
@@ -31,10 +27,8 @@ import picocli.CommandLine.Spec;
                 + "--replication-guidance). Run it with different settings to see which ones detection depends on.",
                 "Optionally writes every caption's scores and replication ratio as JSON (--json)."},
         footer = {"", "Example:", "  memaudit detection --model base --data data --replication-samples 16 --eval-steps 50"})
-final class DetectionCommand implements Callable<Integer> {
+final class DetectionCommand extends MeasuringCommand {
 
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "The trained bundle.")
     Path model;
@@ -48,13 +42,8 @@ final class DetectionCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "Also write the per-caption results here.")
     Path json;
 
-    @Mixin
-    EvaluationOptions evaluation;
-
     @Override
-    public Integer call() throws Exception {
-        final PrintWriter out = spec.commandLine().getOut();
-        final long started = System.nanoTime();
+    int run(final PrintWriter out, final long started) throws Exception {
         final int size = Experiments.imageSize(model);
         final TrainingSet set = TrainingSet.read(data, size);
         final ModelEvaluator evaluator = new ModelEvaluator(evaluation.settings(seed), size);
@@ -72,7 +61,7 @@ final class DetectionCommand implements Callable<Integer> {
                         + "samples %d at guidance %.1f, twins %d, seed %d (%.0f s)%n", labels.length, positives,
                 ImageDistance.REPLICATION_RATIO, evaluation.generations, evaluation.steps, evaluation.guidance,
                 evaluation.replicationSamples, evaluation.replicationGuidance, evaluation.twins, seed,
-                (System.nanoTime() - started) / 1e9);
+                secondsSince(started));
         final ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         final ObjectNode root = mapper.createObjectNode();
         root.put("model", model.toString());

@@ -18,12 +18,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 @Command(name = "experiment", mixinStandardHelpOptions = true,
@@ -41,10 +37,8 @@ import picocli.CommandLine;
                         + "in a log. Writes report.md, report.html, report.json and plots/ to --out."},
         footer = {"", "Examples:", "  ./memaudit experiment --design marker-key --seeds 1,2,3 --out memaudit-out/exp-marker-key",
                 "  ./memaudit experiment --design marker-feature --quick --out /tmp/exp"})
-final class ExperimentCommand implements Callable<Integer> {
+final class ExperimentCommand extends MeasuringCommand {
 
-    @Spec
-    CommandSpec spec;
 
     @Option(names = "--design", paramLabel = "NAME", defaultValue = "marker-key", converter = DesignConverter.class,
             description = "baseline, marker-feature or marker-key. Default: ${DEFAULT-VALUE}.")
@@ -91,13 +85,8 @@ final class ExperimentCommand implements Callable<Integer> {
             + "(what an interrupted run, or runs split over several processes, have done so far).")
     boolean cachedOnly;
 
-    @Mixin
-    EvaluationOptions evaluation;
-
     @Override
-    public Integer call() throws Exception {
-        final PrintWriter out = spec.commandLine().getOut();
-        final long started = System.nanoTime();
+    int run(final PrintWriter out, final long started) throws Exception {
         final Path start = model != null ? model : DemoCommand.locateTinyInit(spec);
         final int trainingSteps = steps != null ? steps : quick ? 40 : 2000;
         if (quick) {
@@ -163,7 +152,7 @@ final class ExperimentCommand implements Callable<Integer> {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("Nothing measured yet in " + work + ": run without --cached-only first");
         }
-        provenance.put("seconds", (System.nanoTime() - started) / 1e9);
+        provenance.put("seconds", secondsSince(started));
         final ArmStudyReport report = new ArmStudyReport(provenance, design, runs, arms.getFirst());
         DatasetFiles.writeDirectoryAtomically(target, directory -> {
             report.write(directory);
@@ -172,7 +161,7 @@ final class ExperimentCommand implements Callable<Integer> {
         out.println();
         report.printSummary(out);
         out.printf(Locale.ROOT, "%nReport: %s (report.md, report.html, report.json, plots/) in %.0f s%n", target.resolve("report.md"),
-                (System.nanoTime() - started) / 1e9);
+                secondsSince(started));
         return 0;
     }
 

@@ -113,11 +113,7 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
             }
             return null;
         });
-        final RewriteStatistics statistics = transform.statistics();
-        final double seconds = (System.nanoTime() - started) / 1e9;
-        writeProvenance(statistics, size);
-        printSummary(statistics, size, seconds);
-        return 0;
+        return finish(transform.statistics(), size, started);
     }
 
     /** Every .txt file under --in, rewritten into the same relative path under a new --out directory. */
@@ -160,7 +156,11 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
             }
             return null;
         });
-        final RewriteStatistics statistics = transform.statistics();
+        return finish(transform.statistics(), size, started);
+    }
+
+    /** Writes the provenance next to the output and prints the summary; the command's exit code. */
+    private int finish(final RewriteStatistics statistics, final long size, final long started) throws Exception {
         final double seconds = (System.nanoTime() - started) / 1e9;
         writeProvenance(statistics, size);
         printSummary(statistics, size, seconds);

@@ -10,8 +10,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,7 +35,7 @@ public final class DatasetReader {
     /** Receives the selected fields of each record in order: name to value (absent when the record lacks the field). */
     @FunctionalInterface
     public interface FieldsConsumer {
-        void accept(long line, java.util.Map<String, Object> values) throws IOException;
+        void accept(long line, Map<String, Object> values) throws IOException;
     }
 
     private DatasetReader() {
@@ -48,43 +50,27 @@ public final class DatasetReader {
                                   final FieldsConsumer consumer) throws IOException, MalformedDatasetException {
         switch (format) {
             case JSON_LINES -> {
-                final JsonLinesRewriter.LineSplitter lines = new JsonLinesRewriter.LineSplitter(in);
-                while (lines.next()) {
-                    if (lines.isBlank()) {
-                        continue;
+                final Map<String, Object> values = new HashMap<>();
+                forEachJsonRecord(in, (name, value, parser) -> {
+                    if (!fields.contains(name) || !value.isScalarValue()) {
+                        parser.skipChildren();
+                    } else if (value.isNumeric()) {
+                        values.put(name, parser.getDoubleValue());
+                    } else if (value == JsonToken.VALUE_NULL) {
+                        values.put(name, null);
+                    } else if (value == JsonToken.VALUE_STRING) {
+                        values.put(name, parser.getText());
+                    } else {
+                        values.put(name, parser.getBooleanValue());
                     }
-                    final java.util.Map<String, Object> values = new java.util.HashMap<>();
-                    try (JsonParser parser = JsonLinesRewriter.JSON.createParser(lines.buffer(), lines.offset(), lines.length())) {
-                        if (parser.nextToken() != JsonToken.START_OBJECT) {
-                            throw new MalformedDatasetException(lines.number(), "expected one JSON object per line (JSON Lines)");
-                        }
-                        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                            final String name = parser.currentName();
-                            final JsonToken value = parser.nextToken();
-                            if (!fields.contains(name) || !value.isScalarValue()) {
-                                parser.skipChildren();
-                            } else if (value.isNumeric()) {
-                                values.put(name, parser.getDoubleValue());
-                            } else if (value == JsonToken.VALUE_NULL) {
-                                values.put(name, null);
-                            } else if (value == JsonToken.VALUE_STRING) {
-                                values.put(name, parser.getText());
-                            } else {
-                                values.put(name, parser.getBooleanValue());
-                            }
-                        }
-                        if (parser.nextToken() != null) {
-                            throw new MalformedDatasetException(lines.number(), "more than one JSON value on the line");
-                        }
-                    } catch (final JsonProcessingException e) {
-                        throw JsonLinesRewriter.invalidJson(lines.number(), e);
-                    }
-                    consumer.accept(lines.number(), values);
-                }
+                }, line -> {
+                    consumer.accept(line, new HashMap<>(values));
+                    values.clear();
+                });
             }
             case CSV -> {
                 final CsvRecords records = CsvRecords.open(in);
-                final java.util.Map<String, Integer> columns = new java.util.HashMap<>();
+                final Map<String, Integer> columns = new HashMap<>();
                 for (final String field : fields) {
                     final int column = records.header().indexOf(field);
                     if (column >= 0) {
@@ -92,7 +78,7 @@ public final class DatasetReader {
                     }
                 }
                 records.forEach((record, line) -> {
-                    final java.util.Map<String, Object> values = new java.util.HashMap<>();
+                    final Map<String, Object> values = new HashMap<>();
                     columns.forEach((field, column) -> {
                         final String cell = record.get(column);
                         values.put(field, cell.isEmpty() ? null : cell);
@@ -133,27 +119,52 @@ public final class DatasetReader {
 
     private static void readJsonLines(final InputStream in, final String textField, final String keyField,
                                       final EntryConsumer consumer) throws IOException, MalformedDatasetException {
+        final String[] textAndKey = new String[2];
+        forEachJsonRecord(in, (name, value, parser) -> {
+            if (name.equals(textField) && value == JsonToken.VALUE_STRING) {
+                textAndKey[0] = parser.getText();
+            } else if (name.equals(keyField) && value.isScalarValue() && value != JsonToken.VALUE_NULL) {
+                textAndKey[1] = parser.getText();
+            } else {
+                parser.skipChildren();
+            }
+        }, line -> {
+            consumer.accept(new Entry(line, textAndKey[0], textAndKey[1]));
+            textAndKey[0] = null;
+            textAndKey[1] = null;
+        });
+    }
+
+    /** Reads one top-level field of a JSON Lines record; the parser sits on its value, which must be read or skipped. */
+    @FunctionalInterface
+    private interface FieldReader {
+        void read(String name, JsonToken value, JsonParser parser) throws IOException;
+    }
+
+    /** Called after each record's fields were read, with its 1-based line. */
+    @FunctionalInterface
+    private interface RecordEnd {
+        void accept(long line) throws IOException;
+    }
+
+    /**
+     * Parses every non-blank line as one JSON object: {@code field} sees its top-level fields in order, then {@code end}
+     * the line number. A line that is not one JSON object fails naming the line.
+     */
+    private static void forEachJsonRecord(final InputStream in, final FieldReader field, final RecordEnd end)
+            throws IOException, MalformedDatasetException {
         final JsonLinesRewriter.LineSplitter lines = new JsonLinesRewriter.LineSplitter(in);
         while (lines.next()) {
             if (lines.isBlank()) {
                 continue;
             }
-            String text = null;
-            String key = null;
             try (JsonParser parser = JsonLinesRewriter.JSON.createParser(lines.buffer(), lines.offset(), lines.length())) {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
                     throw new MalformedDatasetException(lines.number(), "expected one JSON object per line (JSON Lines)");
                 }
                 while (parser.nextToken() == JsonToken.FIELD_NAME) {
                     final String name = parser.currentName();
-                    final JsonToken value = parser.nextToken();
-                    if (name.equals(textField) && value == JsonToken.VALUE_STRING) {
-                        text = parser.getText();
-                    } else if (name.equals(keyField) && value.isScalarValue() && value != JsonToken.VALUE_NULL) {
-                        key = parser.getText();
-                    } else {
-                        parser.skipChildren();
-                    }
+                    field.read(name, parser.nextToken(), parser);
                 }
                 if (parser.nextToken() != null) {
                     throw new MalformedDatasetException(lines.number(), "more than one JSON value on the line");
@@ -161,7 +172,7 @@ public final class DatasetReader {
             } catch (final JsonProcessingException e) {
                 throw JsonLinesRewriter.invalidJson(lines.number(), e);
             }
-            consumer.accept(new Entry(lines.number(), text, key));
+            end.accept(lines.number());
         }
     }
 
