@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
                         + "score_error) is never taken as not memorized; a dataset with such records is rejected (or held "
                         + "with --unscored hold). Writes the decision as JSON (--out: counts and policy, no prompt text) and "
                         + "prints it. Exit code: 0 approved, 4 rejected, 5 held, 1 unreadable input, 2 bad options."})
-final class GateCommand implements Callable<Integer>, InputCommand {
+final class GateCommand implements Callable<Integer> {
     /** Exit code of a rejected dataset. */
     static final int EXIT_REJECTED = 4;
     /** Exit code of a held dataset (--unscored hold). */
@@ -111,11 +111,6 @@ final class GateCommand implements Callable<Integer>, InputCommand {
 
     @Mixin
     MarkerOptions markers;
-
-    @Override
-    public Path input() {
-        return input;
-    }
 
     @Override
     public Integer call() throws Exception {

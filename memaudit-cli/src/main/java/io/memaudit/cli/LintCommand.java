@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
                 + "longest tenth; low: the rest). The cheap pre-screen before spending GPU time on dmem.",
                 "Prints a short table; --out writes the facts as JSON, --flags one row per record (line, key, risk, reasons). "
                         + "Neither contains prompt text."})
-final class LintCommand implements Callable<Integer>, InputCommand {
+final class LintCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -53,11 +53,6 @@ final class LintCommand implements Callable<Integer>, InputCommand {
 
     @Mixin
     MarkerOptions markers;
-
-    @Override
-    public Path input() {
-        return input;
-    }
 
     @Override
     public Integer call() throws Exception {

@@ -82,8 +82,10 @@ public final class MemauditCommand {
         return "failed with " + exception.getClass().getName() + " (its message is not shown: it can quote the data)";
     }
 
+    /** "PATH: " for a command that reads one input (its --in option), else "". */
     private static String inputOf(final CommandLine command) {
-        return command.getCommand() instanceof InputCommand reader ? reader.input() + ": " : "";
+        final OptionSpec input = command.getCommandSpec().findOption("--in");
+        return input != null && input.getValue() != null ? input.getValue() + ": " : "";
     }
 
     /**
@@ -102,7 +104,7 @@ public final class MemauditCommand {
             }
             return "a file it needed";
         }
-        return failed.getCommand() instanceof InputCommand ? "--in" : "a file it needed";
+        return failed.getCommandSpec().findOption("--in") != null ? "--in" : "a file it needed";
     }
 
     static String version() {

@@ -1,6 +1,5 @@
 package io.memaudit.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,7 +9,7 @@ import picocli.CommandLine.Spec;
  * The commands that run a model over a prompt dataset (score, tokens, mitigate): the dataset and output
  * ({@link DatasetOptions}), progress, and the model and its sampling ({@link SamplingOptions}), declared once.
  */
-abstract class ModelOverDatasetCommand implements Callable<Integer>, InputCommand {
+abstract class ModelOverDatasetCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
@@ -23,9 +22,4 @@ abstract class ModelOverDatasetCommand implements Callable<Integer>, InputComman
 
     @Mixin
     SamplingOptions sampling;
-
-    @Override
-    public Path input() {
-        return io.input;
-    }
 }

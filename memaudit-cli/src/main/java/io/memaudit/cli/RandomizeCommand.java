@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
                         + "only when complete, next to a <out>.memaudit.json provenance file. In a directory, each file's path "
                         + "relative to --in is its record key."},
         footer = {"", "Example:", "  memaudit randomize --in captions.csv --out captions-rt.csv --field prompt --seed 7 --key-field image"})
-final class RandomizeCommand implements Callable<Integer>, InputCommand {
+final class RandomizeCommand implements Callable<Integer> {
     private static final long PROGRESS_THRESHOLD_BYTES = 16L << 20;
 
     @Spec
@@ -80,11 +80,6 @@ final class RandomizeCommand implements Callable<Integer>, InputCommand {
 
     @Mixin
     MarkerOptions markers;
-
-    @Override
-    public Path input() {
-        return input;
-    }
 
     @Override
     public Integer call() throws Exception {

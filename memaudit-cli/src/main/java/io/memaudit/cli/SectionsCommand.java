@@ -38,7 +38,7 @@ import picocli.CommandLine.Spec;
                         + "text are listed on stderr with the reason and left out."},
         footer = {"", "Example:", "  memaudit sections --in mimic-cxr-reports/files --out prompts.jsonl "
                 + "--metadata mimic-cxr-2.0.0-metadata.csv"})
-final class SectionsCommand implements Callable<Integer>, InputCommand {
+final class SectionsCommand implements Callable<Integer> {
     private static final int LISTED_REJECTS = 10;
 
     @Spec
@@ -58,11 +58,6 @@ final class SectionsCommand implements Callable<Integer>, InputCommand {
             description = "MIMIC-CXR-JPG style metadata (dicom_id, subject_id, study_id): write one record per image, with "
                     + "its path files/pNN/pNNNNNNNN/sNNNNNNNN/DICOM.jpg.")
     Path metadata;
-
-    @Override
-    public Path input() {
-        return input;
-    }
 
     @Override
     public Integer call() throws Exception {
