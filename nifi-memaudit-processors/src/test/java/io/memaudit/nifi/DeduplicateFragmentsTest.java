@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.nifi.components.state.Scope;
 import org.apache.nifi.processors.standard.MergeRecord;
 import org.apache.nifi.json.JsonRecordSetWriter;
@@ -20,6 +21,9 @@ import org.apache.nifi.util.TestRunner;
 import org.apache.nifi.util.TestRunners;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@link DeduplicateFragments}: each fragment passes once, a repeat goes to 'duplicate', whatever the batch, across tasks
@@ -171,48 +175,28 @@ class DeduplicateFragmentsTest {
         runner.assertQueueEmpty();
     }
 
-    @Test
-    void withoutAnIdentifierAFlowFileFails() {
-        failsWith(Map.of("fragment.index", "0", "fragment.count", "1"), "fragment.identifier is missing");
+    /** The eight faults: a FlowFile's fragment attributes, and what its failure reason must say. */
+    static Stream<Arguments> unusableFragments() {
+        return Stream.of(
+                Arguments.of(Map.of("fragment.index", "0", "fragment.count", "1"), "fragment.identifier is missing"),
+                Arguments.of(Map.of("fragment.identifier", " ", "fragment.index", "0", "fragment.count", "1"),
+                        "fragment.identifier is missing or empty"),
+                Arguments.of(Map.of("fragment.identifier", "a", "fragment.count", "1"), "fragment.index is missing"),
+                Arguments.of(Map.of("fragment.identifier", "a", "fragment.index", "one", "fragment.count", "1"),
+                        "fragment.index is not a whole number"),
+                Arguments.of(Map.of("fragment.identifier", "a", "fragment.index", "-1", "fragment.count", "1"),
+                        "fragment.index is negative"),
+                Arguments.of(Map.of("fragment.identifier", "a", "fragment.index", "3", "fragment.count", "2"),
+                        "fragment.index (3) is above fragment.count (2)"),
+                Arguments.of(Map.of("fragment.identifier", "a", "fragment.index", "0"), "fragment.count is missing"),
+                Arguments.of(Map.of("fragment.identifier", "a", "fragment.index", "0", "fragment.count", "0"),
+                        "fragment.count must be between 1 and"));
     }
 
-    @Test
-    void withAnEmptyIdentifierAFlowFileFails() {
-        failsWith(Map.of("fragment.identifier", " ", "fragment.index", "0", "fragment.count", "1"),
-                "fragment.identifier is missing or empty");
-    }
-
-    @Test
-    void withoutAnIndexAFlowFileFails() {
-        failsWith(Map.of("fragment.identifier", "a", "fragment.count", "1"), "fragment.index is missing");
-    }
-
-    @Test
-    void anIndexThatIsNotANumberFails() {
-        failsWith(Map.of("fragment.identifier", "a", "fragment.index", "one", "fragment.count", "1"),
-                "fragment.index is not a whole number");
-    }
-
-    @Test
-    void aNegativeIndexFails() {
-        failsWith(Map.of("fragment.identifier", "a", "fragment.index", "-1", "fragment.count", "1"),
-                "fragment.index is negative");
-    }
-
-    @Test
-    void anIndexAboveTheCountFails() {
-        failsWith(Map.of("fragment.identifier", "a", "fragment.index", "3", "fragment.count", "2"),
-                "fragment.index (3) is above fragment.count (2)");
-    }
-
-    @Test
-    void withoutACountAFlowFileFails() {
-        failsWith(Map.of("fragment.identifier", "a", "fragment.index", "0"), "fragment.count is missing");
-    }
-
-    @Test
-    void aCountOfZeroFails() {
-        failsWith(Map.of("fragment.identifier", "a", "fragment.index", "0", "fragment.count", "0"),
-                "fragment.count must be between 1 and");
+    @ParameterizedTest
+    @MethodSource("unusableFragments")
+    void aFlowFileWithoutUsableFragmentAttributesFailsNamingTheAttribute(final Map<String, String> attributes,
+                                                                         final String reasonPart) {
+        failsWith(attributes, reasonPart);
     }
 }
