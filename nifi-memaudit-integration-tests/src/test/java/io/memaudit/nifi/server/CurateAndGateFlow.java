@@ -235,6 +235,49 @@ final class CurateAndGateFlow {
         }
     }
 
+    /**
+     * The provenance events NiFi has indexed for a component, through a provenance query (the REST API's "Data
+     * Provenance": submit, poll until finished, read, delete).
+     */
+    static List<JsonNode> provenanceEvents(final NiFiServer nifi, final String componentId) {
+        final ObjectNode body = NiFiServer.object();
+        final ObjectNode request = body.putObject("provenance").putObject("request");
+        request.put("maxResults", 1000);
+        request.putObject("searchTerms").putObject("ProcessorID").put("value", componentId).put("inverse", false);
+        final String query = "provenance/" + nifi.post("provenance", body).path("provenance").path("id").asText();
+        try {
+            nifi.await("the provenance query", Duration.ofSeconds(30),
+                    () -> nifi.get(query).path("provenance").path("finished").asBoolean());
+            final List<JsonNode> events = new ArrayList<>();
+            nifi.get(query).path("provenance").path("results").path("provenanceEvents").forEach(events::add);
+            return events;
+        } finally {
+            nifi.delete(query);
+        }
+    }
+
+    /**
+     * Makes NiFi deliver one scored chunk twice, as it does when a node is killed in the middle of a load-balanced
+     * transfer: a chunk ScoreMemorization already scored is replayed from provenance into its queue and scored again, so
+     * "Drop repeated chunks" receives a second FlowFile with the same fragment.identifier and fragment.index. Returns
+     * when that one went to 'duplicate' (its ROUTE event); the flow must be running.
+     */
+    static void replayAScoredChunk(final NiFiServer nifi, final String group) {
+        final String score = processorId(nifi, group, SCORE);
+        final String dedupe = processorId(nifi, group, "Drop repeated chunks");
+        final List<JsonNode> forks = new ArrayList<>();
+        nifi.await("a replayable FORK event of " + SCORE + " in provenance", Duration.ofMinutes(1), () -> {
+            forks.clear();
+            provenanceEvents(nifi, score).stream().filter(event -> "FORK".equals(event.path("eventType").asText())
+                    && event.path("replayAvailable").asBoolean()).forEach(forks::add);
+            return !forks.isEmpty();
+        });
+        nifi.post("provenance-events/replays", NiFiServer.object().put("eventId", forks.get(0).path("eventId").asLong()));
+        nifi.await("the replayed chunk routed to 'duplicate' by Drop repeated chunks", Duration.ofMinutes(2),
+                () -> provenanceEvents(nifi, dedupe).stream().anyMatch(event -> "ROUTE".equals(event.path("eventType").asText())
+                        && "duplicate".equals(event.path("relationship").asText())));
+    }
+
     /** Every record of the JSON Lines files given, by image; a key seen twice fails. */
     static Map<String, JsonNode> records(final List<Path> files) throws IOException {
         final Map<String, JsonNode> records = new TreeMap<>();

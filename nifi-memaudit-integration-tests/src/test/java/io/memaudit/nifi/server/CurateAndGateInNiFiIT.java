@@ -27,6 +27,10 @@ import org.junit.jupiter.api.Test;
  * content repositories promise that; the test proves the memaudit processors keep the promise: no state held only in
  * memory, no output written outside a session commit).
  *
+ * <p>Then one scored chunk is delivered twice (replayed from provenance into ScoreMemorization's queue, as NiFi's
+ * at-least-once load balancing can deliver it after a node is killed mid-transfer): "Drop repeated chunks" must route it
+ * to 'duplicate' and the end state must not change.
+ *
  * <p>The test JVM and NiFi run with no network (see {@link NoNetwork}) and NiFi with an empty DJL cache: the model service
  * must load libtorch from its NAR and stay offline on its own. The input files are named like a hospital's exports (with
  * an accession number), and a third one that is not JSON goes to failure at the end; then neither a prompt nor a file name
@@ -91,6 +95,14 @@ class CurateAndGateInNiFiIT {
                 Thread.sleep(2000); // a duplicate, if the flow made one, would land now
                 CurateAndGateFlow.setGroupState(nifi, group, "STOPPED");
                 CurateAndGateFlow.assertEndState(data, datasets, expectedScores, threshold);
+
+                // a scored chunk delivered twice (NiFi's at-least-once): dropped before the merge, the end state unchanged
+                CurateAndGateFlow.setGroupState(nifi, group, "RUNNING");
+                CurateAndGateFlow.replayAScoredChunk(nifi, group);
+                Thread.sleep(2000);
+                CurateAndGateFlow.setGroupState(nifi, group, "STOPPED");
+                CurateAndGateFlow.assertEndState(data, datasets, expectedScores, threshold);
+                System.out.println("A scored chunk replayed from provenance was dropped as a repeat; end state unchanged");
 
                 // a dataset that is not JSON: its failure (log line, bulletin) must not quote it either
                 CurateAndGateFlow.setGroupState(nifi, group, "RUNNING");
